@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Gateway.Http;
+
+namespace Gateway.Chat;
+
+/// <summary>
+/// An OpenAI chat-completions request, kept as the client's own JSON so unknown fields pass through untouched,
+/// with the few fields the gateway acts on read and validated up front.
+/// </summary>
+public sealed class ChatRequest : IDisposable
+{
+    private readonly JsonDocument _document;
+
+    private ChatRequest(JsonDocument document)
+    {
+        _document = document;
+    }
+
+    public JsonElement Root => _document.RootElement;
+    public string Model { get; private init; } = "";
+    public bool Stream { get; private init; }
+
+    /// <summary>The client set <c>stream_options.include_usage</c>; the gateway asks upstream for usage regardless.</summary>
+    public bool ClientWantsUsage { get; private init; }
+
+    public int N { get; private init; } = 1;
+
+    /// <summary>LiteLLM's <c>mock_response</c> directive; never sent upstream.</summary>
+    public string? MockResponse { get; private init; }
+
+    /// <summary>Fields that steer the gateway itself and are removed before forwarding.</summary>
+    public static bool IsGatewayDirective(JsonProperty property) => property.NameEquals("mock_response"u8);
+
+    /// <summary>Parses and validates; throws a 400 <see cref="GatewayException"/> naming the bad field.</summary>
+    public static ChatRequest Parse(ReadOnlyMemory<byte> body)
+    {
+        var doc = RequestJson.Parse(body);
+        try
+        {
+            var root = doc.RootElement;
+            var model = RequestJson.RequiredString(root, "model", "the name of a model served by this gateway");
+            if (!root.TryGetProperty("messages", out var messages))
+                throw Errors.MissingField("messages", "an array of chat messages");
+            if (messages.ValueKind != JsonValueKind.Array) throw Errors.InvalidField("messages", "expected an array");
+            if (messages.GetArrayLength() == 0) throw Errors.InvalidField("messages", "expected at least one message");
+            var i = 0;
+            foreach (var m in messages.EnumerateArray())
+            {
+                if (m.ValueKind != JsonValueKind.Object) throw Errors.InvalidField($"messages[{i}]", "expected an object");
+                if (!m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String)
+                    throw Errors.MissingField($"messages[{i}].role", "one of system, developer, user, assistant, tool");
+                i++;
+            }
+
+            var stream = RequestJson.OptionalBool(root, "stream") ?? false;
+            var wantsUsage = false;
+            if (root.TryGetProperty("stream_options", out var so) && so.ValueKind != JsonValueKind.Null)
+            {
+                if (so.ValueKind != JsonValueKind.Object) throw Errors.InvalidField("stream_options", "expected an object");
+                wantsUsage = RequestJson.OptionalBool(so, "include_usage", "stream_options.include_usage") ?? false;
+            }
+            var n = RequestJson.OptionalInt(root, "n", min: 1) ?? 1;
+            string? mock = null;
+            if (root.TryGetProperty("mock_response", out var mr) && mr.ValueKind == JsonValueKind.String) mock = mr.GetString();
+
+            return new ChatRequest(doc) { Model = model, Stream = stream, ClientWantsUsage = stream && wantsUsage, N = n, MockResponse = mock };
+        }
+        catch
+        {
+            doc.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => _document.Dispose();
+}

@@ -1,0 +1,14 @@
+namespace Gateway.Chat;
+
+/// <summary>Token counts of one call, as reported upstream. Cache parts are kept apart for pricing.</summary>
+public readonly record struct TokenUsage(
+    int PromptTokens,
+    int CompletionTokens,
+    int TotalTokens,
+    int CachedTokens = 0,
+    int CacheWriteTokens = 0,
+    int ReasoningTokens = 0)
+{
+    public static readonly TokenUsage None = default;
+    public bool IsKnown => PromptTokens > 0 || CompletionTokens > 0 || TotalTokens > 0;
+}

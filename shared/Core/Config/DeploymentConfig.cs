@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+
+namespace Gateway.Config;
+
+/// <summary>One <c>model_list</c> entry: a public model name served by one upstream deployment.</summary>
+public sealed class DeploymentConfig
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>Position in <c>model_list</c>, used to name the entry in messages.</summary>
+    public int Index { get; init; }
+
+    /// <summary>The name clients send as <c>model</c> (the model group).</summary>
+    public required string ModelName { get; init; }
+
+    /// <summary>Provider prefix of <c>litellm_params.model</c>, e.g. <c>openai</c>, <c>azure</c>, <c>mock</c>.</summary>
+    public required string Provider { get; init; }
+
+    /// <summary>The model (or Azure deployment) name the upstream expects, i.e. the part after the prefix.</summary>
+    public required string UpstreamModel { get; init; }
+
+    public string? ApiBase { get; init; }
+    public string? ApiKey { get; init; }
+    public string? ApiVersion { get; init; }
+    public string? Organization { get; init; }
+    public string? AzureAdToken { get; init; }
+    public string? MockResponse { get; init; }
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+    public int MaxRetries { get; init; }
+    public int? Rpm { get; init; }
+    public int? Tpm { get; init; }
+    public double Weight { get; init; } = 1;
+    public IReadOnlyDictionary<string, string> ExtraHeaders { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Provider-specific <c>litellm_params</c> not modelled above (e.g. <c>aws_region_name</c>).</summary>
+    public IReadOnlyDictionary<string, string> ProviderSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>model_info</c> as given, shown by <c>/model/info</c>.</summary>
+    public JsonObject ModelInfo { get; init; } = new();
+
+    /// <summary>Stable id for this deployment: <c>model_info.id</c> if given, else derived from its position.</summary>
+    public string Id => ModelInfo["id"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : $"{ModelName}#{Index}";
+
+    public string Describe() => $"model_list[{Index}] ('{ModelName}')";
+
+    /// <summary>How errors name this deployment to clients: the public name and the provider route, never the URL or key.</summary>
+    public string Label => $"{ModelName} ({Provider}/{UpstreamModel})";
+}

@@ -1,0 +1,20 @@
+namespace Gateway.Config;
+
+/// <summary>The validated, fully resolved gateway configuration (secrets already read from the environment).</summary>
+public sealed class GatewayConfig
+{
+    public const long DefaultMaxRequestBytes = 20L * 1024 * 1024;
+
+    public required IReadOnlyList<DeploymentConfig> Deployments { get; init; }
+
+    /// <summary>Master key for admin and /v1 calls; null means auth is off (loopback only).</summary>
+    public string? MasterKey { get; init; }
+
+    public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
+
+    /// <summary>Where the config came from, for messages ("gateway.yaml", or "(built-in)").</summary>
+    public string Source { get; init; } = "(built-in)";
+
+    /// <summary>Problems that did not stop start-up (unsupported keys and the like).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -1,0 +1,313 @@
+using System.Globalization;
+using Gateway.Providers;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Config;
+
+/// <summary>
+/// Reads a LiteLLM-shaped <c>gateway.yaml</c>, resolves <c>os.environ/NAME</c> values and validates the whole file
+/// at once, so a bad file fails start-up with every problem listed (entry, field, cause), not just the first.
+/// </summary>
+public sealed class GatewayConfigLoader
+{
+    private const string EnvPrefix = "os.environ/";
+
+    private static readonly HashSet<string> TopLevelKeys = ["model_list", "general_settings", "litellm_settings", "router_settings", "environment_variables"];
+    private static readonly HashSet<string> EntryKeys = ["model_name", "litellm_params", "model_info"];
+    private static readonly HashSet<string> GeneralKeys = ["master_key", "max_request_size_mb"];
+
+    /// <summary>litellm_params kept for providers that land later (Anthropic, Gemini, Bedrock); read, not yet used.</summary>
+    private static readonly HashSet<string> ProviderSettingKeys =
+    [
+        "aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_profile_name",
+        "vertex_project", "vertex_location", "anthropic_version",
+    ];
+
+    private readonly string _source;
+    private readonly Func<string, string?> _env;
+    private readonly List<string> _problems = [];
+    private readonly List<string> _warnings = [];
+
+    private GatewayConfigLoader(string source, Func<string, string?> env)
+    {
+        _source = source;
+        _env = env;
+    }
+
+    /// <summary>Loads and validates the file at <paramref name="path"/>.</summary>
+    /// <exception cref="ConfigException">The file is missing, not YAML, or invalid.</exception>
+    public static GatewayConfig Load(string path, Func<string, string?>? env = null)
+    {
+        if (!File.Exists(path))
+            throw new ConfigException(path, [$"file not found (full path: {Path.GetFullPath(path)})"]);
+        return Parse(File.ReadAllText(path), path, env);
+    }
+
+    /// <summary>Parses and validates YAML text; <paramref name="source"/> names it in messages.</summary>
+    public static GatewayConfig Parse(string yaml, string source, Func<string, string?>? env = null) =>
+        new GatewayConfigLoader(source, env ?? Environment.GetEnvironmentVariable).Read(yaml);
+
+    private GatewayConfig Read(string yaml)
+    {
+        var root = ParseRoot(yaml);
+        var deployments = new List<DeploymentConfig>();
+        string? masterKey = null;
+        var maxBytes = GatewayConfig.DefaultMaxRequestBytes;
+
+        if (root is not null)
+        {
+            WarnUnknown(root, TopLevelKeys, "");
+            ReadEnvironmentVariables(root);
+            if (Child(root, "model_list") is { } list)
+                deployments = ReadModelList(list);
+            else
+                _problems.Add("model_list: missing; list at least one model (see the commented examples in gateway.yaml)");
+
+            if (Child(root, "general_settings") is YamlMappingNode general)
+            {
+                WarnUnknown(general, GeneralKeys, "general_settings.");
+                masterKey = OptionalString(general, "master_key", "general_settings.master_key");
+                if (masterKey is not null && !masterKey.StartsWith("sk-", StringComparison.Ordinal))
+                    _problems.Add($"{At(general)}general_settings.master_key: must start with 'sk-' (LiteLLM's rule; it keeps keys recognisable in logs and scanners)");
+                if (OptionalNumber(general, "max_request_size_mb", "general_settings.max_request_size_mb", min: 0.001) is { } mb)
+                    maxBytes = (long)(mb * 1024 * 1024);
+            }
+            foreach (var section in new[] { "litellm_settings", "router_settings" })
+                if (Child(root, section) is YamlMappingNode m && m.Children.Count > 0)
+                    _warnings.Add($"{section}: not supported yet; keys ignored: {string.Join(", ", m.Children.Keys.Select(k => k.ToString()))}");
+        }
+
+        if (_problems.Count > 0)
+            throw new ConfigException(_source, _problems);
+        return new GatewayConfig
+        {
+            Deployments = deployments,
+            MasterKey = masterKey,
+            MaxRequestBytes = maxBytes,
+            Source = _source,
+            Warnings = _warnings,
+        };
+    }
+
+    private YamlMappingNode? ParseRoot(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            _problems.Add($"line {e.Start.Line}, column {e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
+            throw new ConfigException(_source, _problems);
+        }
+        if (stream.Documents.Count == 0 || YamlValues.IsNull(stream.Documents[0].RootNode))
+        {
+            _problems.Add("the file is empty; it needs at least a model_list");
+            return null;
+        }
+        if (stream.Documents[0].RootNode is YamlMappingNode root)
+            return root;
+        _problems.Add("the top level must be a mapping with model_list, general_settings, ...");
+        return null;
+    }
+
+    private void ReadEnvironmentVariables(YamlMappingNode root)
+    {
+        // LiteLLM's environment_variables section only sets variables for the process; we never overwrite existing ones.
+        if (Child(root, "environment_variables") is not YamlMappingNode vars) return;
+        foreach (var (k, v) in vars.Children)
+        {
+            var name = ((YamlScalarNode)k).Value ?? "";
+            if (v is YamlScalarNode s && Environment.GetEnvironmentVariable(name) is null)
+                Environment.SetEnvironmentVariable(name, s.Value);
+        }
+    }
+
+    private List<DeploymentConfig> ReadModelList(YamlNode node)
+    {
+        var result = new List<DeploymentConfig>();
+        if (node is not YamlSequenceNode seq)
+        {
+            _problems.Add($"{At(node)}model_list: must be a list of entries with model_name and litellm_params");
+            return result;
+        }
+        if (seq.Children.Count == 0)
+            _problems.Add($"{At(node)}model_list: is empty; list at least one model");
+        for (var i = 0; i < seq.Children.Count; i++)
+            if (ReadEntry(seq.Children[i], i) is { } d)
+                result.Add(d);
+        return result;
+    }
+
+    private DeploymentConfig? ReadEntry(YamlNode node, int index)
+    {
+        var entry = $"model_list[{index}]";
+        if (node is not YamlMappingNode map)
+        {
+            _problems.Add($"{At(node)}{entry}: must be a mapping with model_name and litellm_params");
+            return null;
+        }
+        var modelName = OptionalString(map, "model_name", $"{entry}.model_name");
+        if (modelName is not null) entry = $"{entry} ('{modelName}')";
+        else if (Child(map, "model_name") is null) _problems.Add($"{At(map)}{entry}.model_name: missing; it is the name clients send as 'model'");
+        WarnUnknown(map, EntryKeys, entry + ".");
+
+        if (Child(map, "litellm_params") is not YamlMappingNode p)
+        {
+            _problems.Add($"{At(map)}{entry}.litellm_params: missing or not a mapping; it needs at least 'model: <provider>/<model>'");
+            return null;
+        }
+        var f = $"{entry}.litellm_params";
+        var model = OptionalString(p, "model", $"{f}.model");
+        if (model is null)
+        {
+            if (Child(p, "model") is null) _problems.Add($"{At(p)}{f}.model: missing; write it as '<provider>/<model>', e.g. 'openai/gpt-4o-mini'");
+            return null;
+        }
+        var slash = model.IndexOf('/');
+        if (slash <= 0 || slash == model.Length - 1)
+        {
+            _problems.Add($"{At(Child(p, "model")!)}{f}.model: '{model}' needs a provider prefix, as '<provider>/<model>' with a provider from: {KnownProviders()}");
+            return null;
+        }
+        var prefix = model[..slash];
+        if (!ProviderCatalog.TryGet(prefix, out var provider))
+        {
+            _problems.Add($"{At(Child(p, "model")!)}{f}.model: provider '{prefix}' is not supported; use one of: {KnownProviders()}");
+            return null;
+        }
+
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in p.Children)
+        {
+            var key = ((YamlScalarNode)k).Value ?? "";
+            if (ProviderSettingKeys.Contains(key) && OptionalString(p, key, $"{f}.{key}") is { } s) settings[key] = s;
+            else if (key == "extra_headers") ReadHeaders(v, headers, $"{f}.extra_headers");
+            else if (!KnownParams.Contains(key)) _warnings.Add($"{At(k)}{f}.{key}: not supported; ignored");
+        }
+
+        var apiBase = OptionalString(p, "api_base", $"{f}.api_base")
+            ?? (provider.Kind == ProviderKind.AzureOpenAI ? _env("AZURE_API_BASE") : null)
+            ?? provider.DefaultApiBase;
+        if (apiBase is not null && !(Uri.TryCreate(apiBase, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            _problems.Add($"{At(p)}{f}.api_base: '{apiBase}' is not an absolute http(s) URL");
+        if (apiBase is null && provider.Kind != ProviderKind.Mock)
+            _problems.Add($"{At(p)}{f}.api_base: required for provider '{prefix}'" +
+                (provider.Kind == ProviderKind.AzureOpenAI ? " (e.g. https://<resource>.openai.azure.com, or set AZURE_API_BASE)" : " (the server's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1)"));
+
+        var apiKey = OptionalString(p, "api_key", $"{f}.api_key")
+            ?? (provider.ApiKeyVariable is { } var ? _env(var) : null);
+        var apiVersion = OptionalString(p, "api_version", $"{f}.api_version")
+            ?? (provider.Kind == ProviderKind.AzureOpenAI ? _env("AZURE_API_VERSION") : null);
+
+        var timeout = OptionalNumber(p, "timeout", $"{f}.timeout", min: 0.001);
+        var maxRetries = OptionalNumber(p, "max_retries", $"{f}.max_retries", min: 0, integer: true);
+        var rpm = OptionalNumber(p, "rpm", $"{f}.rpm", min: 1, integer: true);
+        var tpm = OptionalNumber(p, "tpm", $"{f}.tpm", min: 1, integer: true);
+        var weight = OptionalNumber(p, "weight", $"{f}.weight", min: 0.000001);
+
+        var info = new System.Text.Json.Nodes.JsonObject();
+        if (Child(map, "model_info") is { } infoNode)
+        {
+            if (infoNode is YamlMappingNode infoMap) info = YamlValues.ToJsonObject(infoMap);
+            else if (!YamlValues.IsNull(infoNode)) _problems.Add($"{At(infoNode)}{entry}.model_info: must be a mapping");
+        }
+
+        if (modelName is null) return null;
+        return new DeploymentConfig
+        {
+            Index = index,
+            ModelName = modelName,
+            Provider = prefix,
+            UpstreamModel = model[(slash + 1)..],
+            ApiBase = apiBase?.TrimEnd('/'),
+            ApiKey = apiKey,
+            ApiVersion = apiVersion,
+            Organization = OptionalString(p, "organization", $"{f}.organization"),
+            AzureAdToken = OptionalString(p, "azure_ad_token", $"{f}.azure_ad_token"),
+            MockResponse = OptionalString(p, "mock_response", $"{f}.mock_response"),
+            Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : DeploymentConfig.DefaultTimeout,
+            MaxRetries = (int)(maxRetries ?? 0),
+            Rpm = (int?)rpm,
+            Tpm = (int?)tpm,
+            Weight = weight ?? 1,
+            ExtraHeaders = headers,
+            ProviderSettings = settings,
+            ModelInfo = info,
+        };
+    }
+
+    private static readonly HashSet<string> KnownParams =
+    [
+        "model", "api_base", "api_key", "api_version", "timeout", "stream_timeout", "max_retries", "rpm", "tpm", "weight",
+        "organization", "azure_ad_token", "mock_response", "extra_headers", .. ProviderSettingKeys,
+    ];
+
+    private static string KnownProviders() => string.Join(", ", ProviderCatalog.Prefixes);
+
+    private void ReadHeaders(YamlNode node, Dictionary<string, string> into, string field)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            _problems.Add($"{At(node)}{field}: must be a mapping of header name to value");
+            return;
+        }
+        foreach (var (k, _) in map.Children)
+        {
+            var name = ((YamlScalarNode)k).Value ?? "";
+            if (OptionalString(map, name, $"{field}.{name}") is { } value) into[name] = value;
+        }
+    }
+
+    private static YamlNode? Child(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
+
+    /// <summary>A scalar string, with <c>os.environ/NAME</c> resolved; records a problem and returns null if unusable.</summary>
+    private string? OptionalString(YamlMappingNode map, string key, string field)
+    {
+        var node = Child(map, key);
+        if (node is null || YamlValues.IsNull(node)) return null;
+        if (node is not YamlScalarNode s)
+        {
+            _problems.Add($"{At(node)}{field}: must be a single value, not a list or mapping");
+            return null;
+        }
+        var value = s.Value ?? "";
+        if (!value.StartsWith(EnvPrefix, StringComparison.Ordinal)) return value;
+        var name = value[EnvPrefix.Length..];
+        var resolved = _env(name);
+        if (string.IsNullOrEmpty(resolved))
+        {
+            _problems.Add($"{At(node)}{field}: environment variable {name} is not set (the value is '{value}')");
+            return null;
+        }
+        return resolved;
+    }
+
+    private double? OptionalNumber(YamlMappingNode map, string key, string field, double min, bool integer = false)
+    {
+        var text = OptionalString(map, key, field);
+        if (text is null) return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || double.IsNaN(n) || double.IsInfinity(n))
+            _problems.Add($"{At(Child(map, key)!)}{field}: '{text}' is not a number");
+        else if (integer && n != Math.Floor(n))
+            _problems.Add($"{At(Child(map, key)!)}{field}: '{text}' must be a whole number");
+        else if (n < min)
+            _problems.Add($"{At(Child(map, key)!)}{field}: {text} is too small (minimum {min.ToString(CultureInfo.InvariantCulture)})");
+        else
+            return n;
+        return null;
+    }
+
+    private void WarnUnknown(YamlMappingNode map, HashSet<string> known, string path)
+    {
+        foreach (var k in map.Children.Keys)
+            if (k is YamlScalarNode s && !known.Contains(s.Value ?? ""))
+                _warnings.Add($"{At(k)}{path}{s.Value}: not supported; ignored");
+    }
+
+    private static string At(YamlNode node) => node.Start.Line > 0 ? $"line {node.Start.Line}: " : "";
+}

@@ -1,0 +1,83 @@
+using Gateway.Config;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Hosting;
+
+/// <summary>Start-up shared by every host: load config, pick addresses, build Kestrel with the gateway mapped.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(string[] args, GatewayHostOptions options)
+    {
+        var env = options.Environment;
+        var loaded = options.Config ?? ConfigLocator.Load(args, env);
+        var masterKey = NonEmpty(env("GATEWAY_MASTER_KEY")) ?? NonEmpty(env("LITELLM_MASTER_KEY")) ?? loaded.MasterKey;
+        var config = new GatewayConfig
+        {
+            Deployments = loaded.Deployments,
+            MasterKey = masterKey,
+            MaxRequestBytes = loaded.MaxRequestBytes,
+            Source = loaded.Source,
+            Warnings = loaded.Warnings,
+        };
+
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var urls = ListenAddresses.Resolve(builder.Configuration["urls"], options);
+        ListenAddresses.EnsureSafe(urls, masterKey, options);
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = config.MaxRequestBytes;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+
+        builder.Services.AddGateway(config);
+        options.ConfigureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapGateway();
+        StartupReport.Register(app, config);
+        return app;
+    }
+
+    /// <summary>Builds and runs until shut down. A bad config or unsafe setup exits with code 2 and a plain message.</summary>
+    public static async Task<int> RunAsync(string[] args, GatewayHostOptions options)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args, options);
+        }
+        catch (Exception e) when (e is ConfigException or StartupException)
+        {
+            await Console.Error.WriteLineAsync("gateway: cannot start: " + e.Message);
+            return 2;
+        }
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (IOException e)
+        {
+            // Typically the port is taken; Kestrel's message says which address.
+            await Console.Error.WriteLineAsync("gateway: cannot listen: " + e.Message);
+            return 3;
+        }
+    }
+
+    private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}

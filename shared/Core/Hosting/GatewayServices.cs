@@ -1,0 +1,73 @@
+using Azure.Identity;
+using Gateway.Auth;
+using Gateway.Chat;
+using Gateway.Config;
+using Gateway.Embeddings;
+using Gateway.Health;
+using Gateway.Models;
+using Gateway.Providers;
+using Gateway.Providers.Azure;
+using Gateway.Routing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Hosting;
+
+/// <summary>The gateway's two entry points: <see cref="AddGateway"/> for services and <see cref="MapGateway"/> for the HTTP surface.</summary>
+public static class GatewayServices
+{
+    public static IServiceCollection AddGateway(this IServiceCollection services, GatewayConfig config)
+    {
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new UpstreamClient(CreateUpstreamHttpClient()));
+        services.AddSingleton(_ => new AzureTokenSource(() => new DefaultAzureCredential()));
+        services.AddSingleton<ProviderFactory>();
+        services.AddSingleton<ModelRouter>();
+        services.AddSingleton<IRequestAuthenticator>(_ => new MasterKeyAuthenticator(config.MasterKey));
+        services.AddSingleton<ChatCompletionsEndpoint>();
+        services.AddSingleton<EmbeddingsEndpoint>();
+        services.AddSingleton<ModelsEndpoints>();
+        services.AddSingleton<HealthEndpoints>();
+        return services;
+    }
+
+    /// <summary>Maps every gateway route (OpenAI surface with and without <c>/v1</c>, model info, health) behind the error boundary.</summary>
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.UseMiddleware<ErrorBoundary>();
+        var chat = app.Services.GetRequiredService<ChatCompletionsEndpoint>();
+        var embeddings = app.Services.GetRequiredService<EmbeddingsEndpoint>();
+        var models = app.Services.GetRequiredService<ModelsEndpoints>();
+        var health = app.Services.GetRequiredService<HealthEndpoints>();
+
+        foreach (var prefix in new[] { "/v1", "" })
+        {
+            app.MapPost(prefix + "/chat/completions", chat.HandleAsync);
+            app.MapPost(prefix + "/embeddings", embeddings.HandleAsync);
+            app.MapGet(prefix + "/models", models.ListAsync);
+            app.MapGet(prefix + "/models/{**id}", models.GetAsync);
+        }
+        app.MapGet("/model/info", models.InfoAsync);
+        app.MapGet("/v1/model/info", models.InfoAsync);
+        app.MapGet("/health/liveliness", health.LivenessAsync);
+        app.MapGet("/health/liveness", health.LivenessAsync);
+        app.MapGet("/health/readiness", health.ReadinessAsync);
+        return app;
+    }
+
+    /// <summary>One pooled client for all upstreams: no client-side timeout (deployments set their own), no cookies, no decompression.</summary>
+    public static HttpClient CreateUpstreamHttpClient() => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        UseCookies = false,
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+        EnableMultipleHttp2Connections = true,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+}

@@ -1,0 +1,23 @@
+namespace Gateway.Http;
+
+/// <summary>
+/// A request failed in a way the client should hear about as an OpenAI-style error
+/// (<c>{"error":{"message","type","param","code"}}</c>) with <see cref="Status"/>.
+/// </summary>
+public sealed class GatewayException(int status, string type, string message, string? code = null, string? param = null)
+    : Exception(message)
+{
+    public int Status { get; } = status;
+    public string Type { get; } = type;
+    public string? Code { get; } = code;
+    public string? Param { get; } = param;
+
+    /// <summary>Passed to the client as <c>Retry-After</c> (e.g. from an upstream 429).</summary>
+    public string? RetryAfter { get; init; }
+
+    /// <summary>An upstream's own OpenAI-shaped error body, forwarded unchanged when set.</summary>
+    public ReadOnlyMemory<byte>? UpstreamBody { get; init; }
+
+    /// <summary>Worth trying again on another attempt or deployment (connection failures, 408, 429, 5xx).</summary>
+    public bool Retryable { get; init; }
+}

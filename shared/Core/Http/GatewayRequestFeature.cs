@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Http;
+
+/// <summary>
+/// Per-request bookkeeping: the request id, and the time spent waiting on upstreams so that
+/// <c>x-gateway-overhead-duration-ms</c> reports only the gateway's own share.
+/// </summary>
+public sealed class GatewayRequestFeature
+{
+    public const string RequestIdHeader = "x-gateway-request-id";
+    public const string OverheadHeader = "x-gateway-overhead-duration-ms";
+
+    private readonly long _start = Stopwatch.GetTimestamp();
+    private long _upstreamTicks;
+    private long _upstreamSince;
+
+    public string RequestId { get; } = "req_" + Guid.CreateVersion7().ToString("N");
+
+    public static GatewayRequestFeature? Get(HttpContext ctx) => ctx.Features.Get<GatewayRequestFeature>();
+
+    /// <summary>Marks the start of a wait on an upstream (send, headers, body or next stream chunk).</summary>
+    public void UpstreamStarted() => _upstreamSince = Stopwatch.GetTimestamp();
+
+    public void UpstreamEnded()
+    {
+        if (_upstreamSince == 0) return;
+        _upstreamTicks += Stopwatch.GetTimestamp() - _upstreamSince;
+        _upstreamSince = 0;
+    }
+
+    public double OverheadMilliseconds =>
+        Stopwatch.GetElapsedTime(_start).TotalMilliseconds - Stopwatch.GetElapsedTime(0, _upstreamTicks).TotalMilliseconds;
+
+    /// <summary>Sets the overhead header; call right before the response starts.</summary>
+    public void StampOverhead(HttpResponse response)
+    {
+        if (response.HasStarted) return;
+        response.Headers[OverheadHeader] = Math.Max(0, OverheadMilliseconds).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

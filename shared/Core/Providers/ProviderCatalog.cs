@@ -1,0 +1,42 @@
+namespace Gateway.Providers;
+
+/// <summary>How a provider prefix is spoken to on the wire.</summary>
+public enum ProviderKind
+{
+    /// <summary>OpenAI's own API or any server that speaks it (vLLM, Ollama, Groq, ...).</summary>
+    OpenAICompatible,
+    AzureOpenAI,
+    Mock,
+}
+
+/// <summary>A provider prefix accepted in <c>litellm_params.model</c>.</summary>
+/// <param name="DefaultApiBase">Used when the deployment gives no <c>api_base</c>; null means api_base is required.</param>
+/// <param name="ApiKeyVariable">Environment variable read when the deployment gives no <c>api_key</c>.</param>
+public sealed record ProviderInfo(string Prefix, ProviderKind Kind, string? DefaultApiBase, string? ApiKeyVariable);
+
+/// <summary>The provider prefixes this gateway knows, with LiteLLM's names so existing configs carry over.</summary>
+public static class ProviderCatalog
+{
+    private static readonly Dictionary<string, ProviderInfo> Known = new ProviderInfo[]
+    {
+        new("openai", ProviderKind.OpenAICompatible, "https://api.openai.com/v1", "OPENAI_API_KEY"),
+        new("azure", ProviderKind.AzureOpenAI, null, "AZURE_API_KEY"),
+        new("mock", ProviderKind.Mock, null, null),
+        new("groq", ProviderKind.OpenAICompatible, "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
+        new("mistral", ProviderKind.OpenAICompatible, "https://api.mistral.ai/v1", "MISTRAL_API_KEY"),
+        new("together_ai", ProviderKind.OpenAICompatible, "https://api.together.xyz/v1", "TOGETHERAI_API_KEY"),
+        new("deepseek", ProviderKind.OpenAICompatible, "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
+        new("fireworks_ai", ProviderKind.OpenAICompatible, "https://api.fireworks.ai/inference/v1", "FIREWORKS_AI_API_KEY"),
+        new("openrouter", ProviderKind.OpenAICompatible, "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY"),
+        new("perplexity", ProviderKind.OpenAICompatible, "https://api.perplexity.ai", "PERPLEXITYAI_API_KEY"),
+        new("xai", ProviderKind.OpenAICompatible, "https://api.x.ai/v1", "XAI_API_KEY"),
+        new("hosted_vllm", ProviderKind.OpenAICompatible, null, "HOSTED_VLLM_API_KEY"),
+        new("ollama", ProviderKind.OpenAICompatible, "http://127.0.0.1:11434/v1", null),
+        new("ollama_chat", ProviderKind.OpenAICompatible, "http://127.0.0.1:11434/v1", null),
+        new("lm_studio", ProviderKind.OpenAICompatible, "http://127.0.0.1:1234/v1", "LM_STUDIO_API_KEY"),
+    }.ToDictionary(p => p.Prefix, StringComparer.Ordinal);
+
+    public static IEnumerable<string> Prefixes => Known.Keys;
+
+    public static bool TryGet(string prefix, out ProviderInfo info) => Known.TryGetValue(prefix, out info!);
+}

@@ -1,0 +1,34 @@
+namespace Gateway.Routing;
+
+/// <summary>
+/// The deployments behind one public model name. Picks them by weighted random choice (LiteLLM's
+/// "simple-shuffle": <c>weight</c>, else <c>rpm</c>, else equal), and yields the others as failover order.
+/// </summary>
+public sealed class ModelGroup(string name, IReadOnlyList<Deployment> deployments)
+{
+    private readonly double[] _weights = deployments.Select(d => d.Config.Weight != 1 ? d.Config.Weight : d.Config.Rpm ?? 1).ToArray();
+    private readonly double _total = deployments.Sum(d => d.Config.Weight != 1 ? d.Config.Weight : d.Config.Rpm ?? 1);
+
+    public string Name => name;
+    public IReadOnlyList<Deployment> Deployments => deployments;
+
+    /// <summary>Attempt order: a weighted pick first, then the rest round-robin, as often as retries allow.</summary>
+    public IEnumerable<Deployment> AttemptOrder(int attempts)
+    {
+        var first = Pick();
+        for (var i = 0; i < attempts; i++)
+            yield return deployments[(first + i) % deployments.Count];
+    }
+
+    private int Pick()
+    {
+        if (deployments.Count == 1) return 0;
+        var x = Random.Shared.NextDouble() * _total;
+        for (var i = 0; i < _weights.Length; i++)
+        {
+            x -= _weights[i];
+            if (x < 0) return i;
+        }
+        return _weights.Length - 1;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Buffers;
+using Gateway.Chat;
+using Gateway.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Streaming;
+
+/// <summary>How a relayed stream ended, and the usage read from it.</summary>
+public readonly record struct StreamOutcome(TokenUsage? Usage, bool Completed);
+
+/// <summary>
+/// Forwards a <see cref="ChatStream"/> to the client as OpenAI SSE, flushing every chunk the moment it arrives.
+/// Usage is read from the chunks; the usage-only chunk the gateway asked for on the client's behalf is withheld
+/// when the client did not ask for it. A client that goes away cancels the upstream read.
+/// </summary>
+public static class StreamRelay
+{
+    public static async Task<StreamOutcome> RelayAsync(HttpContext ctx, ChatStream stream, bool clientWantsUsage, GatewayRequestFeature timing)
+    {
+        var response = ctx.Response;
+        var ct = ctx.RequestAborted;
+        var writer = response.BodyWriter;
+        TokenUsage? usage = null;
+        var started = false;
+        try
+        {
+            while (true)
+            {
+                bool more;
+                timing.UpstreamStarted();
+                try
+                {
+                    more = await stream.ReadAsync(ct);
+                }
+                finally
+                {
+                    timing.UpstreamEnded();
+                }
+                if (!more) break;
+                var chunk = stream.Current;
+                var facts = UsageReader.Read(chunk.Span);
+                if (facts.Usage is { } u) usage = u;
+                if (facts.Usage is not null && !facts.HasChoices && !clientWantsUsage) continue;
+                if (!started) Start(response, timing, ref started);
+                writer.Write("data: "u8);
+                writer.Write(chunk.Span);
+                writer.Write("\n\n"u8);
+                var flushed = await writer.FlushAsync(ct);
+                if (flushed.IsCompleted || flushed.IsCanceled) return new StreamOutcome(usage, false);
+            }
+            if (!started) Start(response, timing, ref started);
+            writer.Write("data: [DONE]\n\n"u8);
+            await writer.FlushAsync(ct);
+            return new StreamOutcome(usage, true);
+        }
+        catch (GatewayException e) when (started)
+        {
+            // Headers are out: the error can only travel as an event. Before that, the caller answers with a status.
+            writer.Write(ErrorWriter.ToSseEvent(e));
+            await writer.FlushAsync(CancellationToken.None);
+            return new StreamOutcome(usage, false);
+        }
+    }
+
+    private static void Start(HttpResponse response, GatewayRequestFeature timing, ref bool started)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        timing.StampOverhead(response);
+        started = true;
+    }
+}
