@@ -1,0 +1,63 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Gateway.Config;
+using Gateway.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using OpenAI;
+
+namespace Gateway.Tests.Support;
+
+/// <summary>The real gateway on Kestrel, on a free loopback port, with a config given as YAML text.</summary>
+public sealed class TestGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestGateway(WebApplication app, Uri baseAddress, string? masterKey)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        MasterKey = masterKey;
+        Http = new HttpClient { BaseAddress = baseAddress };
+        if (masterKey is not null) Http.DefaultRequestHeaders.Authorization = new("Bearer", masterKey);
+    }
+
+    public Uri BaseAddress { get; }
+    public string? MasterKey { get; }
+
+    /// <summary>A client that sends the master key (if any) on every request.</summary>
+    public HttpClient Http { get; }
+
+    public static async Task<TestGateway> StartAsync(string yaml, IDictionary<string, string>? env = null, Action<IServiceCollection>? services = null)
+    {
+        var vars = new Dictionary<string, string>(env ?? new Dictionary<string, string>());
+        string? Env(string name) => vars.GetValueOrDefault(name);
+        var config = GatewayConfigLoader.Parse(yaml, "test.yaml", Env);
+        var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], new GatewayHostOptions
+        {
+            Config = config,
+            Environment = Env,
+            ConfigureServices = services,
+        });
+        await app.StartAsync();
+        var address = new Uri(app.Urls.First());
+        return new TestGateway(app, address, vars.GetValueOrDefault("GATEWAY_MASTER_KEY") ?? config.MasterKey);
+    }
+
+    /// <summary>The official OpenAI .NET SDK pointed at this gateway, with its own retries off so tests see each answer.</summary>
+    public OpenAIClient OpenAI(string? key = null) => new(
+        new ApiKeyCredential(key ?? MasterKey ?? "sk-anything"),
+        new OpenAIClientOptions
+        {
+            Endpoint = new Uri(BaseAddress, "/v1"),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = TimeSpan.FromSeconds(30),
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
