@@ -102,6 +102,12 @@ public sealed class GatewayConfigLoader
             _problems.Add($"line {e.Start.Line}, column {e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
             throw new ConfigException(_source, _problems);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way (no position) on some unterminated flow collections.
+            _problems.Add("not valid YAML: the parser stopped on an unterminated '{...}' or '[...]' collection or quote; check brackets and quotes");
+            throw new ConfigException(_source, _problems);
+        }
         if (stream.Documents.Count == 0 || YamlValues.IsNull(stream.Documents[0].RootNode))
         {
             _problems.Add("the file is empty; it needs at least a model_list");
