@@ -47,8 +47,9 @@ public sealed class ChatRequest : IDisposable
             foreach (var m in messages.EnumerateArray())
             {
                 if (m.ValueKind != JsonValueKind.Object) throw Errors.InvalidField($"messages[{i}]", "expected an object");
-                if (!m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String)
+                if (!m.TryGetProperty("role", out var role) || role.ValueKind == JsonValueKind.Null)
                     throw Errors.MissingField($"messages[{i}].role", "one of system, developer, user, assistant, tool");
+                if (role.ValueKind != JsonValueKind.String) throw Errors.InvalidField($"messages[{i}].role", "expected a string");
                 i++;
             }
 

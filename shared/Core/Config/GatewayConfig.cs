@@ -1,7 +1,7 @@
 namespace Gateway.Config;
 
 /// <summary>The validated, fully resolved gateway configuration (secrets already read from the environment).</summary>
-public sealed class GatewayConfig
+public sealed record GatewayConfig
 {
     public const long DefaultMaxRequestBytes = 20L * 1024 * 1024;
 
@@ -14,6 +14,9 @@ public sealed class GatewayConfig
 
     /// <summary>Where the config came from, for messages ("gateway.yaml", or "(built-in)").</summary>
     public string Source { get; init; } = "(built-in)";
+
+    /// <summary>The file's <c>environment_variables</c>; the host sets those the process does not already have.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentVariables { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Problems that did not stop start-up (unsupported keys and the like).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];

@@ -25,14 +25,15 @@ public sealed class GatewayConfigLoader
     ];
 
     private readonly string _source;
-    private readonly Func<string, string?> _env;
+    private readonly Func<string, string?> _processEnv;
+    private readonly Dictionary<string, string> _declaredEnv = new(StringComparer.Ordinal);
     private readonly List<string> _problems = [];
     private readonly List<string> _warnings = [];
 
     private GatewayConfigLoader(string source, Func<string, string?> env)
     {
         _source = source;
-        _env = env;
+        _processEnv = env;
     }
 
     /// <summary>Loads and validates the file at <paramref name="path"/>.</summary>
@@ -64,6 +65,8 @@ public sealed class GatewayConfigLoader
             else
                 _problems.Add("model_list: missing; list at least one model (see the commented examples in gateway.yaml)");
 
+            if (Child(root, "general_settings") is { } g && !YamlValues.IsNull(g) && g is not YamlMappingNode)
+                _problems.Add($"{At(g)}general_settings: must be a mapping (master_key, max_request_size_mb)");
             if (Child(root, "general_settings") is YamlMappingNode general)
             {
                 WarnUnknown(general, GeneralKeys, "general_settings.");
@@ -87,6 +90,7 @@ public sealed class GatewayConfigLoader
             MaxRequestBytes = maxBytes,
             Source = _source,
             Warnings = _warnings,
+            EnvironmentVariables = _declaredEnv,
         };
     }
 
@@ -119,16 +123,32 @@ public sealed class GatewayConfigLoader
         return null;
     }
 
+    /// <summary>The real environment wins over the file's <c>environment_variables</c>, as in LiteLLM.</summary>
+    private string? _env(string name) => _processEnv(name) ?? _declaredEnv.GetValueOrDefault(name);
+
     private void ReadEnvironmentVariables(YamlMappingNode root)
     {
-        // LiteLLM's environment_variables section only sets variables for the process; we never overwrite existing ones.
-        if (Child(root, "environment_variables") is not YamlMappingNode vars) return;
+        // Read into an overlay, not the process: parsing stays free of side effects. The host applies them at start.
+        if (Child(root, "environment_variables") is not { } node || YamlValues.IsNull(node)) return;
+        if (node is not YamlMappingNode vars)
+        {
+            _problems.Add($"{At(node)}environment_variables: must be a mapping of NAME: value");
+            return;
+        }
         foreach (var (k, v) in vars.Children)
         {
-            var name = ((YamlScalarNode)k).Value ?? "";
-            if (v is YamlScalarNode s && Environment.GetEnvironmentVariable(name) is null)
-                Environment.SetEnvironmentVariable(name, s.Value);
+            if (KeyName(k, "environment_variables") is not { } name) continue;
+            if (v is YamlScalarNode s) _declaredEnv[name] = s.Value ?? "";
+            else _problems.Add($"{At(v)}environment_variables.{name}: must be a single value");
         }
+    }
+
+    /// <summary>A mapping key as text; YAML allows lists and mappings as keys, which no gateway setting uses.</summary>
+    private string? KeyName(YamlNode key, string path)
+    {
+        if (key is YamlScalarNode s) return s.Value ?? "";
+        _problems.Add($"{At(key)}{path}: keys must be plain names, not lists or mappings");
+        return null;
     }
 
     private List<DeploymentConfig> ReadModelList(YamlNode node)
@@ -189,7 +209,7 @@ public sealed class GatewayConfigLoader
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (k, v) in p.Children)
         {
-            var key = ((YamlScalarNode)k).Value ?? "";
+            if (KeyName(k, f) is not { } key) continue;
             if (ProviderSettingKeys.Contains(key) && OptionalString(p, key, $"{f}.{key}") is { } s) settings[key] = s;
             else if (key == "extra_headers") ReadHeaders(v, headers, $"{f}.extra_headers");
             else if (!KnownParams.Contains(key)) _warnings.Add($"{At(k)}{f}.{key}: not supported; ignored");
@@ -199,7 +219,7 @@ public sealed class GatewayConfigLoader
             ?? (provider.Kind == ProviderKind.AzureOpenAI ? _env("AZURE_API_BASE") : null)
             ?? provider.DefaultApiBase;
         if (apiBase is not null && !(Uri.TryCreate(apiBase, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-            _problems.Add($"{At(p)}{f}.api_base: '{apiBase}' is not an absolute http(s) URL");
+            _problems.Add($"{At(Child(p, "api_base") ?? p)}{f}.api_base: '{apiBase}' is not an absolute http(s) URL");
         if (apiBase is null && provider.Kind != ProviderKind.Mock)
             _problems.Add($"{At(p)}{f}.api_base: required for provider '{prefix}'" +
                 (provider.Kind == ProviderKind.AzureOpenAI ? " (e.g. https://<resource>.openai.azure.com, or set AZURE_API_BASE)" : " (the server's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1)"));
@@ -209,11 +229,11 @@ public sealed class GatewayConfigLoader
         var apiVersion = OptionalString(p, "api_version", $"{f}.api_version")
             ?? (provider.Kind == ProviderKind.AzureOpenAI ? _env("AZURE_API_VERSION") : null);
 
-        var timeout = OptionalNumber(p, "timeout", $"{f}.timeout", min: 0.001);
-        var maxRetries = OptionalNumber(p, "max_retries", $"{f}.max_retries", min: 0, integer: true);
-        var rpm = OptionalNumber(p, "rpm", $"{f}.rpm", min: 1, integer: true);
-        var tpm = OptionalNumber(p, "tpm", $"{f}.tpm", min: 1, integer: true);
-        var weight = OptionalNumber(p, "weight", $"{f}.weight", min: 0.000001);
+        var timeout = OptionalNumber(p, "timeout", $"{f}.timeout", min: 0.001, max: MaxTimeoutSeconds);
+        var maxRetries = OptionalNumber(p, "max_retries", $"{f}.max_retries", min: 0, integer: true, max: 10);
+        var rpm = OptionalNumber(p, "rpm", $"{f}.rpm", min: 1, integer: true, max: int.MaxValue);
+        var tpm = OptionalNumber(p, "tpm", $"{f}.tpm", min: 1, integer: true, max: int.MaxValue);
+        var weight = OptionalNumber(p, "weight", $"{f}.weight", min: 0.000001, max: 1e9);
 
         var info = new System.Text.Json.Nodes.JsonObject();
         if (Child(map, "model_info") is { } infoNode)
@@ -263,7 +283,7 @@ public sealed class GatewayConfigLoader
         }
         foreach (var (k, _) in map.Children)
         {
-            var name = ((YamlScalarNode)k).Value ?? "";
+            if (KeyName(k, field) is not { } name) continue;
             if (OptionalString(map, name, $"{field}.{name}") is { } value) into[name] = value;
         }
     }
@@ -284,6 +304,11 @@ public sealed class GatewayConfigLoader
         var value = s.Value ?? "";
         if (!value.StartsWith(EnvPrefix, StringComparison.Ordinal)) return value;
         var name = value[EnvPrefix.Length..];
+        if (name.Length == 0)
+        {
+            _problems.Add($"{At(node)}{field}: '{value}' names no variable; write os.environ/NAME");
+            return null;
+        }
         var resolved = _env(name);
         if (string.IsNullOrEmpty(resolved))
         {
@@ -293,7 +318,10 @@ public sealed class GatewayConfigLoader
         return resolved;
     }
 
-    private double? OptionalNumber(YamlMappingNode map, string key, string field, double min, bool integer = false)
+    /// <summary>One day: longer than any platform lets a function run.</summary>
+    private const double MaxTimeoutSeconds = 86_400;
+
+    private double? OptionalNumber(YamlMappingNode map, string key, string field, double min, double max = double.MaxValue, bool integer = false)
     {
         var text = OptionalString(map, key, field);
         if (text is null) return null;
@@ -303,6 +331,8 @@ public sealed class GatewayConfigLoader
             _problems.Add($"{At(Child(map, key)!)}{field}: '{text}' must be a whole number");
         else if (n < min)
             _problems.Add($"{At(Child(map, key)!)}{field}: {text} is too small (minimum {min.ToString(CultureInfo.InvariantCulture)})");
+        else if (n > max)
+            _problems.Add($"{At(Child(map, key)!)}{field}: {text} is too large (maximum {max.ToString(CultureInfo.InvariantCulture)})");
         else
             return n;
         return null;

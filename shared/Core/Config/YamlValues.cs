@@ -27,7 +27,7 @@ internal static class YamlValues
     {
         var obj = new JsonObject();
         foreach (var (key, value) in map.Children)
-            obj[((YamlScalarNode)key).Value ?? ""] = ToJson(value);
+            obj[key is YamlScalarNode s ? s.Value ?? "" : key.ToString()] = ToJson(value);
         return obj;
     }
 

@@ -12,7 +12,7 @@ public static class ConfigLocator
     {
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--config" && i + 1 < args.Length) return Explicit(args[i + 1], "--config");
+            if (args[i] == "--config") return Explicit(i + 1 < args.Length ? args[i + 1] : "", "--config");
             if (args[i].StartsWith("--config=", StringComparison.Ordinal)) return Explicit(args[i]["--config=".Length..], "--config");
         }
         if (env("GATEWAY_CONFIG") is { Length: > 0 } fromEnv) return Explicit(fromEnv, "GATEWAY_CONFIG");
@@ -23,8 +23,11 @@ public static class ConfigLocator
         throw new StartupException($"No gateway.yaml found in {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}; pass --config PATH or set GATEWAY_CONFIG.");
     }
 
-    private static string Explicit(string path, string from) =>
-        File.Exists(path) ? path : throw new StartupException($"{from}: config file '{path}' not found (full path: {Path.GetFullPath(path)}).");
+    private static string Explicit(string path, string from)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new StartupException($"{from}: no config file path given.");
+        return File.Exists(path) ? path : throw new StartupException($"{from}: config file '{path}' not found (full path: {Path.GetFullPath(path)}).");
+    }
 
     public static GatewayConfig Load(string[] args, Func<string, string?> env) => GatewayConfigLoader.Load(Locate(args, env), env);
 }

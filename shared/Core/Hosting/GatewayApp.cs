@@ -1,4 +1,5 @@
 using Gateway.Config;
+using Gateway.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,14 +16,10 @@ public static class GatewayApp
         var env = options.Environment;
         var loaded = options.Config ?? ConfigLocator.Load(args, env);
         var masterKey = NonEmpty(env("GATEWAY_MASTER_KEY")) ?? NonEmpty(env("LITELLM_MASTER_KEY")) ?? loaded.MasterKey;
-        var config = new GatewayConfig
-        {
-            Deployments = loaded.Deployments,
-            MasterKey = masterKey,
-            MaxRequestBytes = loaded.MaxRequestBytes,
-            Source = loaded.Source,
-            Warnings = loaded.Warnings,
-        };
+        var config = loaded with { MasterKey = masterKey };
+        foreach (var (name, value) in config.EnvironmentVariables)
+            if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(name)))
+                System.Environment.SetEnvironmentVariable(name, value);
 
         var builder = WebApplication.CreateSlimBuilder(args);
         var urls = ListenAddresses.Resolve(builder.Configuration["urls"], options);
@@ -31,7 +28,7 @@ public static class GatewayApp
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = config.MaxRequestBytes;
+            k.Limits.MaxRequestBodySize = RequestBody.HardCap(config.MaxRequestBytes);
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>

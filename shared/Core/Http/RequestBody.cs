@@ -19,9 +19,19 @@ public sealed class RequestBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
 
+    /// <summary>
+    /// Kestrel's own cap, above the gateway's limit: an oversized body is read to the end (up to this cap) and
+    /// dropped, so the client gets its 413 instead of a connection reset mid-upload.
+    /// </summary>
+    public static long HardCap(long limit) => limit * 2 + 1024 * 1024;
+
     public static async ValueTask<RequestBody> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
     {
-        if (request.ContentLength > limit) throw Errors.PayloadTooLarge(limit);
+        if (request.ContentLength > limit)
+        {
+            await DrainAsync(request.BodyReader, ct);
+            throw Errors.PayloadTooLarge(limit);
+        }
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 4096, 256, limit));
         var length = 0;
         var reader = request.BodyReader;
@@ -31,7 +41,12 @@ public sealed class RequestBody : IDisposable
             {
                 var result = await reader.ReadAsync(ct);
                 var seq = result.Buffer;
-                if (length + seq.Length > limit) throw Errors.PayloadTooLarge(limit);
+                if (length + seq.Length > limit)
+                {
+                    reader.AdvanceTo(seq.End);
+                    await DrainAsync(reader, ct);
+                    throw Errors.PayloadTooLarge(limit);
+                }
                 if (length + seq.Length > buffer.Length)
                 {
                     var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit, Math.Max(buffer.Length * 2L, length + seq.Length)));
@@ -56,6 +71,23 @@ public sealed class RequestBody : IDisposable
             throw;
         }
         return new RequestBody(buffer, length);
+    }
+
+    /// <summary>Reads and discards the rest of a body; stops quietly at Kestrel's cap (the connection then closes).</summary>
+    private static async Task DrainAsync(PipeReader reader, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(ct);
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted) return;
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+        }
     }
 
     public void Dispose()

@@ -19,6 +19,7 @@ public sealed class SseReader : IDisposable
     private int _start;
     private int _end;
     private bool _eof;
+    private bool _bomChecked;
 
     public SseReader(Stream stream) => _stream = stream;
 
@@ -35,22 +36,25 @@ public sealed class SseReader : IDisposable
         var hasData = false;
         while (true)
         {
-            var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
-            if (newline < 0)
+            // Lines end in LF, CRLF or a lone CR (all three are SSE line endings).
+            var pending = _buffer.AsSpan(_start, _end - _start);
+            var eol = pending.IndexOfAny((byte)'\n', (byte)'\r');
+            if (eol < 0 || (pending[eol] == (byte)'\r' && eol == pending.Length - 1 && !_eof))
             {
+                // No complete line yet (a CR at the very end may still be followed by its LF).
                 if (_eof)
                 {
                     // Lenient on purpose: a server that closes without the final blank line still gets its last event delivered.
-                    if (_end > _start) ProcessLine(_buffer.AsSpan(_start, _end - _start), ref hasField, ref hasData);
+                    if (!pending.IsEmpty) ProcessLine(pending, ref hasField, ref hasData);
                     _start = _end;
                     return hasField;
                 }
                 await FillAsync(ct);
                 continue;
             }
-            var line = _buffer.AsSpan(_start, newline);
-            _start += newline + 1;
-            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
+            var line = pending[..eol];
+            var terminator = pending[eol] == (byte)'\r' && eol + 1 < pending.Length && pending[eol + 1] == (byte)'\n' ? 2 : 1;
+            _start += eol + terminator;
             if (line.IsEmpty)
             {
                 if (hasField) return true;
@@ -102,6 +106,12 @@ public sealed class SseReader : IDisposable
         var n = await _stream.ReadAsync(_buffer.AsMemory(_end), ct);
         if (n == 0) _eof = true;
         _end += n;
+        if (!_bomChecked && (_end >= 3 || _eof))
+        {
+            // The SSE spec allows one UTF-8 byte order mark at the very start; it is not part of the first field.
+            _bomChecked = true;
+            if (_buffer.AsSpan(0, _end).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) _start = 3;
+        }
     }
 
     public void Dispose()

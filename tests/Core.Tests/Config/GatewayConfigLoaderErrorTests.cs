@@ -263,19 +263,47 @@ public sealed class GatewayConfigLoaderErrorTests
         Assert.Contains("model_list[0] ('m').litellm_params.extra_headers: must be a mapping", problem);
     }
 
-    [Fact]
-    public void Yaml_syntax_error_reports_line_number()
+    [Theory]
+    [InlineData("model_list:\n  - model_name: \"m\n")]
+    [InlineData("model_list:\n  - model_name: m\n  model_name: x\n")]
+    [InlineData("model_list:\n  - model_name: m\n\tlitellm_params: {}\n")]
+    [InlineData("model_list: [a, b\n")]
+    [InlineData("a: b: c\n")]
+    [InlineData("model_list:\n  - model_name: m\n    model_name: n\n")]
+    public void Yaml_syntax_error_reports_line_number(string yaml)
     {
-        var e = ConfigText.Fails("""
+        var e = ConfigText.Fails(yaml);
+
+        var problem = Assert.Single(e.Problems);
+        Assert.Matches(@"^line \d+, column \d+: not valid YAML: ", problem);
+        Assert.StartsWith("test.yaml: 1 problem(s)", e.Message);
+    }
+
+    [Fact]
+    public void Unterminated_flow_mapping_is_reported_as_invalid_yaml()
+    {
+        var problem = ConfigText.SingleProblem("""
             model_list:
               - model_name: m
                 litellm_params: { model: mock/m
               - model_name: n
             """);
 
-        var problem = Assert.Single(e.Problems);
-        Assert.Matches(@"^line \d+, column \d+: not valid YAML: ", problem);
-        Assert.StartsWith("test.yaml: 1 problem(s)", e.Message);
+        Assert.Contains("not valid YAML", problem);
+    }
+
+    [Fact]
+    public void Duplicate_key_reports_its_line()
+    {
+        var problem = ConfigText.SingleProblem("""
+            model_list:
+              - model_name: m
+                litellm_params: { model: mock/m }
+                model_name: n
+            """);
+
+        Assert.StartsWith("line 4, column ", problem);
+        Assert.Contains("not valid YAML", problem);
     }
 
     [Fact]
@@ -348,7 +376,7 @@ public sealed class GatewayConfigLoaderErrorTests
                   {{badLine}}
             """);
 
-        Assert.StartsWith(badLine.StartsWith("api_base") ? "line 6: " : "line 7: ", problem);
+        Assert.StartsWith("line 7: ", problem);
         Assert.Contains("model_list[1] ('second').litellm_params.", problem);
     }
 }
