@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The whole test suite in one command, on a fresh machine with the .NET 10 SDK and Node.js:
+#   1. installs the test tools (Azurite, dynalite, the CDK CLI) from npm into .tools/ (git-ignored),
+#   2. starts the emulators on 127.0.0.1 and stops them on exit,
+#   3. builds the solution and publishes the Azure host with Native AOT (any trim/AOT warning fails the run),
+#   4. runs every test project, and prints the totals last as "N passed, N failed[, N skipped]".
+# Options: --no-aot skips step 3's publish (the AOT binary tests then fail loudly). Extra args go to dotnet test.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TOOLS="$ROOT/.tools"
+RESULTS="$ROOT/.test-results"
+AOT_DIR="$RESULTS/aot-azure"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export NODE_OPTIONS="${NODE_OPTIONS:-} --no-deprecation"
+
+AOT=1
+DOTNET_TEST_ARGS=()
+for a in "$@"; do
+  case "$a" in
+    --no-aot) AOT=0 ;;
+    *) DOTNET_TEST_ARGS+=("$a") ;;
+  esac
+done
+
+passed=0 failed=0 skipped=0
+PIDS=()
+step() { printf '\n==> %s\n' "$*"; }
+fail_check() { failed=$((failed + 1)); echo "FAILED: $*"; }
+pass_check() { passed=$((passed + 1)); echo "passed: $*"; }
+
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+}
+trap cleanup EXIT INT TERM
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+wait_port() { # name port pid
+  for _ in $(seq 1 150); do
+    kill -0 "$3" 2>/dev/null || { echo "$1 exited during start-up; its log:"; cat "$RESULTS/$1.log"; return 1; }
+    (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "$1 did not open port $2 within 30 s"; return 1
+}
+
+mkdir -p "$RESULTS" "$TOOLS"
+rm -rf "$RESULTS"/*.trx "$RESULTS"/*.log
+
+# ---------------------------------------------------------------- 1. test tools
+step "Installing test tools into .tools/ (npm ci; skipped when tests/tools/package-lock.json is unchanged)"
+if ! cmp -s "$ROOT/tests/tools/package-lock.json" "$TOOLS/package-lock.json" || [ ! -d "$TOOLS/node_modules" ]; then
+  cp "$ROOT/tests/tools/package.json" "$ROOT/tests/tools/package-lock.json" "$TOOLS/"
+  if (cd "$TOOLS" && npm ci --no-audit --no-fund --loglevel=error); then
+    echo "installed: $(cd "$TOOLS" && ls node_modules | grep -E '^(azurite|dynalite|aws-cdk)$' | tr '\n' ' ')"
+  else
+    rm -f "$TOOLS/package-lock.json"
+    echo "npm ci failed; tests that need the emulators will fail"
+  fi
+else
+  echo "up to date"
+fi
+
+# ---------------------------------------------------------------- 2. emulators
+step "Starting emulators on 127.0.0.1"
+if [ -x "$TOOLS/node_modules/.bin/azurite-table" ]; then
+  AZ_PORT=$(free_port)
+  "$TOOLS/node_modules/.bin/azurite-table" --inMemoryPersistence --skipApiVersionCheck --tableHost 127.0.0.1 --tablePort "$AZ_PORT" \
+    > "$RESULTS/azurite.log" 2>&1 &
+  PIDS+=($!)
+  if wait_port azurite "$AZ_PORT" "$!"; then
+    export GATEWAY_TEST_AZURITE_TABLES="http://127.0.0.1:$AZ_PORT/devstoreaccount1"
+    echo "Azurite tables: $GATEWAY_TEST_AZURITE_TABLES"
+  fi
+else
+  echo "Azurite is not installed; tests that need it will fail"
+fi
+if [ -f "$TOOLS/node_modules/dynalite/cli.js" ]; then
+  DY_PORT=$(free_port)
+  node "$TOOLS/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$DY_PORT" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 \
+    > "$RESULTS/dynalite.log" 2>&1 &
+  PIDS+=($!)
+  if wait_port dynalite "$DY_PORT" "$!"; then
+    export GATEWAY_TEST_DYNALITE="http://127.0.0.1:$DY_PORT"
+    echo "dynalite: $GATEWAY_TEST_DYNALITE"
+  fi
+else
+  echo "dynalite is not installed; tests that need it will fail"
+fi
+export GATEWAY_TEST_CDK_CLI="$TOOLS/node_modules/.bin/cdk"
+
+# ---------------------------------------------------------------- 3. build and AOT publish
+step "Building Serverless.sln"
+if ! dotnet build "$ROOT/Serverless.sln" -nologo -clp:ErrorsOnly -v:q; then
+  fail_check "solution build"
+  echo; echo "$passed passed, $failed failed"; exit 1
+fi
+
+if [ "$AOT" = 1 ]; then
+  step "Publishing functions/azure with Native AOT (linux-x64); any trim or AOT warning fails this check"
+  rm -rf "$AOT_DIR"
+  if dotnet publish "$ROOT/functions/azure" -r linux-x64 -p:PublishAot=true -o "$AOT_DIR" -nologo -v:q \
+       > "$RESULTS/aot-publish.log" 2>&1; then
+    warnings=$(grep -E 'warning (IL|AOT|CS)[0-9]+' "$RESULTS/aot-publish.log" | sort -u)
+    if [ -n "$warnings" ]; then
+      echo "$warnings"; fail_check "AOT publish is warning-free ($(echo "$warnings" | wc -l) warnings)"
+    else
+      pass_check "AOT publish is warning-free ($(du -m "$AOT_DIR/gateway" | cut -f1) MB binary)"
+    fi
+    export GATEWAY_AOT_BINARY="$AOT_DIR/gateway"
+  else
+    tail -30 "$RESULTS/aot-publish.log"; fail_check "AOT publish"
+  fi
+fi
+
+# ---------------------------------------------------------------- 4. tests
+export GATEWAY_REPO_ROOT="$ROOT"
+for proj in $(find "$ROOT/tests" -name '*.Tests.csproj' | sort); do
+  name=$(basename "$proj" .csproj)
+  step "Testing $name"
+  dotnet test "$proj" --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS" \
+    --blame-hang-timeout 5m "${DOTNET_TEST_ARGS[@]}" 2>&1 | tee "$RESULTS/$name.log" | grep -vE '^\s*$'
+  trx="$RESULTS/$name.trx"
+  if [ -f "$trx" ]; then
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+    p=$(get passed); f=$(get failed); t=$(get total); e=$(get executed)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+    skipped=$((skipped + ${t:-0} - ${e:-0}))
+    [ "${e:-0}" = 0 ] && fail_check "$name ran no test"
+  else
+    fail_check "$name produced no results (build or host crash; see $RESULTS/$name.log)"
+  fi
+done
+
+echo
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Gateway.Functions.Azure.Tests;
+
+/// <summary>
+/// The Native AOT binary, started as the Functions host starts a custom handler: the port in
+/// FUNCTIONS_CUSTOMHANDLER_PORT, working directory = the app folder (gateway.yaml sits beside the binary).
+/// test.sh publishes it and sets GATEWAY_AOT_BINARY; without that these tests fail rather than skip.
+/// </summary>
+public sealed class AotBinaryTests
+{
+    private static string Binary()
+    {
+        var path = Environment.GetEnvironmentVariable("GATEWAY_AOT_BINARY");
+        Assert.False(string.IsNullOrEmpty(path), "GATEWAY_AOT_BINARY is not set: run ./test.sh, which publishes the AOT binary first.");
+        Assert.True(File.Exists(path), $"GATEWAY_AOT_BINARY points at a missing file: {path}");
+        return path!;
+    }
+
+    [Fact]
+    public async Task Aot_binary_serves_the_sdk_on_the_custom_handler_port()
+    {
+        var binary = Binary();
+        var port = GatewayProcess.FreePort();
+        await using var gw = await GatewayProcess.StartAsync(binary, [], Path.GetDirectoryName(binary)!, port,
+            new Dictionary<string, string> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString() });
+        await GatewaySdkChecks.MockAnswersAsync(gw.BaseAddress);
+    }
+
+    [Fact]
+    public async Task Aot_binary_enforces_the_master_key()
+    {
+        var binary = Binary();
+        var port = GatewayProcess.FreePort();
+        await using var gw = await GatewayProcess.StartAsync(binary, [], Path.GetDirectoryName(binary)!, port,
+            new Dictionary<string, string> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(), ["GATEWAY_MASTER_KEY"] = "sk-aot-master-1" });
+        using var http = new HttpClient { BaseAddress = gw.BaseAddress };
+        using var denied = await http.GetAsync("/v1/models");
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        await GatewaySdkChecks.MockAnswersAsync(gw.BaseAddress, "sk-aot-master-1");
+        Assert.DoesNotContain("sk-aot-master-1", gw.Output);
+    }
+
+    [Fact]
+    public async Task Aot_binary_in_azure_refuses_to_start_without_a_master_key()
+    {
+        var binary = Binary();
+        var (code, output) = await GatewayProcess.RunToExitAsync(binary, [], Path.GetDirectoryName(binary)!, new Dictionary<string, string>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = GatewayProcess.FreePort().ToString(),
+            ["WEBSITE_SITE_NAME"] = "tenant-a-gateway",
+        });
+        Assert.Equal(2, code);
+        Assert.Contains("GATEWAY_MASTER_KEY", output);
+    }
+}
