@@ -26,10 +26,16 @@ public sealed class DeploymentConfig
     public string? AzureAdToken { get; init; }
     public string? MockResponse { get; init; }
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>For streams: the longest silence allowed between chunks (<c>stream_timeout</c>; defaults to <see cref="Timeout"/>).</summary>
+    public TimeSpan? StreamTimeout { get; init; }
     public int MaxRetries { get; init; }
     public int? Rpm { get; init; }
     public int? Tpm { get; init; }
-    public double Weight { get; init; } = 1;
+    /// <summary>Load-balancing weight; when absent, <c>rpm</c> is the weight, else all deployments weigh the same.</summary>
+    public double? Weight { get; init; }
+
+    public double EffectiveWeight => Weight ?? Rpm ?? 1;
     public IReadOnlyDictionary<string, string> ExtraHeaders { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Provider-specific <c>litellm_params</c> not modelled above (e.g. <c>aws_region_name</c>).</summary>

@@ -230,6 +230,7 @@ public sealed class GatewayConfigLoader
             ?? (provider.Kind == ProviderKind.AzureOpenAI ? _env("AZURE_API_VERSION") : null);
 
         var timeout = OptionalNumber(p, "timeout", $"{f}.timeout", min: 0.001, max: MaxTimeoutSeconds);
+        var streamTimeout = OptionalNumber(p, "stream_timeout", $"{f}.stream_timeout", min: 0.001, max: MaxTimeoutSeconds);
         var maxRetries = OptionalNumber(p, "max_retries", $"{f}.max_retries", min: 0, integer: true, max: 10);
         var rpm = OptionalNumber(p, "rpm", $"{f}.rpm", min: 1, integer: true, max: int.MaxValue);
         var tpm = OptionalNumber(p, "tpm", $"{f}.tpm", min: 1, integer: true, max: int.MaxValue);
@@ -259,7 +260,8 @@ public sealed class GatewayConfigLoader
             MaxRetries = (int)(maxRetries ?? 0),
             Rpm = (int?)rpm,
             Tpm = (int?)tpm,
-            Weight = weight ?? 1,
+            StreamTimeout = streamTimeout is { } st ? TimeSpan.FromSeconds(st) : null,
+            Weight = weight,
             ExtraHeaders = headers,
             ProviderSettings = settings,
             ModelInfo = info,

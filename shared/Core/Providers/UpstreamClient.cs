@@ -87,17 +87,19 @@ public sealed class UpstreamStream(HttpResponseMessage response, Stream body, Ca
     public DeploymentConfig Deployment => deployment;
     public HttpResponseMessage Response => response;
 
-    /// <summary>The token for the next read; restarts the idle timer.</summary>
+    private readonly TimeSpan _idle = deployment.StreamTimeout ?? deployment.Timeout;
+
+    /// <summary>The token for the next read; restarts the idle timer (<c>stream_timeout</c>, else <c>timeout</c>).</summary>
     public CancellationToken NextReadToken()
     {
-        cts.CancelAfter(deployment.Timeout);
+        cts.CancelAfter(_idle);
         return cts.Token;
     }
 
     /// <summary>Maps a failed read to the error the client sees; rethrows client cancellation as is.</summary>
     public Exception MapReadFailure(Exception e, CancellationToken clientToken) => e switch
     {
-        OperationCanceledException when !clientToken.IsCancellationRequested => Errors.UpstreamTimeout(deployment.Label, deployment.Timeout),
+        OperationCanceledException when !clientToken.IsCancellationRequested => Errors.UpstreamTimeout(deployment.Label, _idle),
         HttpRequestException or IOException => Errors.UpstreamUnreachable(deployment.Label, "the stream broke off: " + e.Message),
         _ => e,
     };

@@ -6,10 +6,13 @@ namespace Gateway.Routing;
 /// </summary>
 public sealed class ModelGroup(string name, IReadOnlyList<Deployment> deployments)
 {
-    private readonly double[] _weights = deployments.Select(d => d.Config.Weight != 1 ? d.Config.Weight : d.Config.Rpm ?? 1).ToArray();
-    private readonly double _total = deployments.Sum(d => d.Config.Weight != 1 ? d.Config.Weight : d.Config.Rpm ?? 1);
+    private readonly double[] _weights = deployments.Select(d => d.Config.EffectiveWeight).ToArray();
+    private readonly double _total = deployments.Sum(d => d.Config.EffectiveWeight);
 
     public string Name => name;
+
+    /// <summary>How many attempts a call gets: the largest <c>max_retries</c> + 1, and at least one per deployment.</summary>
+    public int Attempts { get; } = Math.Max(deployments.Count, 1 + deployments.Max(d => d.Config.MaxRetries));
     public IReadOnlyList<Deployment> Deployments => deployments;
 
     /// <summary>Attempt order: a weighted pick first, then the rest round-robin, as often as retries allow.</summary>

@@ -30,7 +30,7 @@ public sealed class ModelRouter
 
     public static async Task<T> RunAsync<T>(ModelGroup group, Func<Deployment, Task<T>> attempt, CancellationToken ct)
     {
-        var attempts = Math.Max(group.Deployments.Count, 1 + group.Deployments.Max(d => d.Config.MaxRetries));
+        var attempts = group.Attempts;
         GatewayException? last = null;
         var n = 0;
         foreach (var deployment in group.AttemptOrder(attempts))

@@ -108,7 +108,8 @@ public sealed class GatewayConfigLoaderTests
         Assert.Equal(DeploymentConfig.DefaultTimeout, d.Timeout);
         Assert.Equal(0, d.MaxRetries);
         Assert.Null(d.Rpm);
-        Assert.Equal(1, d.Weight);
+        Assert.Null(d.Weight);
+        Assert.Equal(1, d.EffectiveWeight);
     }
 
     [Fact]

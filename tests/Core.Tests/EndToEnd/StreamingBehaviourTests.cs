@@ -129,6 +129,25 @@ public sealed class StreamingBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upstream_that_goes_quiet_mid_stream_hits_stream_timeout()
+    {
+        await using var gw = await TestGateway.StartAsync(Yaml.Config(extraModels: $"""
+              - model_name: slow
+                litellm_params:
+                  model: openai/gpt-4o-mini
+                  api_base: {_up.V1}
+                  timeout: 30
+                  stream_timeout: 0.5
+            """));
+        _up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["a", "b"], includeUsage: true),
+            i => i == 1 ? Task.Delay(Bound, ctx.RequestAborted) : Task.CompletedTask);
+        var response = await gw.Http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"slow","stream":true,"messages":[{"role":"user","content":"hi"}]}"""));
+        var events = Sse.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("\"a\"", events[1]);
+        Assert.Contains("upstream_timeout", events[^1]);
+    }
+
+    [Fact]
     public async Task Streamed_response_carries_gateway_headers()
     {
         _up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["x"], includeUsage: true));

@@ -9,10 +9,12 @@ public sealed class OpenAIEndpoint(DeploymentConfig deployment) : IOpenAIEndpoin
     public Uri Embeddings { get; } = new(deployment.ApiBase + "/embeddings");
     public string BodyModel => deployment.UpstreamModel;
 
+    private readonly string? _authorization = string.IsNullOrEmpty(deployment.ApiKey) ? null : "Bearer " + deployment.ApiKey;
+
     public ValueTask AuthorizeAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        if (!string.IsNullOrEmpty(deployment.ApiKey))
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + deployment.ApiKey);
+        if (_authorization is not null)
+            request.Headers.TryAddWithoutValidation("Authorization", _authorization);
         if (!string.IsNullOrEmpty(deployment.Organization))
             request.Headers.TryAddWithoutValidation("OpenAI-Organization", deployment.Organization);
         foreach (var (name, value) in deployment.ExtraHeaders)
