@@ -1,5 +1,3 @@
-using Gateway.Auth;
-using Gateway.Config;
 using Gateway.Http;
 using Gateway.Providers;
 using Gateway.Routing;
@@ -9,16 +7,15 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Chat;
 
 /// <summary><c>POST /v1/chat/completions</c>: authenticate, read and check the body, route, call, answer or stream.</summary>
-public sealed class ChatCompletionsEndpoint(ModelRouter router, IRequestAuthenticator auth, GatewayConfig config)
+public sealed class ChatCompletionsEndpoint(ModelRouter router, ApiRequest.Reader reader)
 {
     public async Task HandleAsync(HttpContext ctx)
     {
-        var timing = GatewayRequestFeature.Get(ctx)!;
         var ct = ctx.RequestAborted;
-        await auth.AuthenticateAsync(ctx);
-        using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ct);
-        using var request = ChatRequest.Parse(body.Memory);
+        using var api = await reader.ReadAsync(ctx);
+        using var request = ChatRequest.Parse(api.Body.Memory);
         var group = router.Resolve(request.Model);
+        var timing = api.Timing;
 
         if (!request.Stream)
         {

@@ -1,5 +1,3 @@
-using Gateway.Auth;
-using Gateway.Config;
 using Gateway.Http;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Http;
@@ -7,19 +5,17 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Embeddings;
 
 /// <summary><c>POST /v1/embeddings</c>.</summary>
-public sealed class EmbeddingsEndpoint(ModelRouter router, IRequestAuthenticator auth, GatewayConfig config)
+public sealed class EmbeddingsEndpoint(ModelRouter router, ApiRequest.Reader reader)
 {
     public async Task HandleAsync(HttpContext ctx)
     {
-        var timing = GatewayRequestFeature.Get(ctx)!;
         var ct = ctx.RequestAborted;
-        await auth.AuthenticateAsync(ctx);
-        using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ct);
-        using var request = EmbeddingsRequest.Parse(body.Memory);
+        using var api = await reader.ReadAsync(ctx);
+        using var request = EmbeddingsRequest.Parse(api.Body.Memory);
         var group = router.Resolve(request.Model);
         var result = await ModelRouter.RunAsync(group, d => d.Embeddings is { } e
-            ? e.EmbedAsync(new EmbeddingsCall(request, d.Config, timing), ct)
+            ? e.EmbedAsync(new EmbeddingsCall(request, d.Config, api.Timing), ct)
             : throw Errors.BadRequest($"The model '{request.Model}' does not serve embeddings.", "model", "model_not_supported"), ct);
-        await JsonResponse.WriteAsync(ctx, result.Body, timing);
+        await JsonResponse.WriteAsync(ctx, result.Body, api.Timing);
     }
 }

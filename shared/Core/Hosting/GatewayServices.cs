@@ -4,6 +4,7 @@ using Gateway.Chat;
 using Gateway.Config;
 using Gateway.Embeddings;
 using Gateway.Health;
+using Gateway.Http;
 using Gateway.Models;
 using Gateway.Providers;
 using Gateway.Providers.Azure;
@@ -26,6 +27,7 @@ public static class GatewayServices
         services.AddSingleton<ProviderFactory>();
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<IRequestAuthenticator>(_ => new MasterKeyAuthenticator(config.MasterKey));
+        services.AddSingleton<ApiRequest.Reader>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<ModelsEndpoints>();

@@ -6,27 +6,12 @@ using Gateway.Tests.Support;
 namespace Gateway.Tests.EndToEnd;
 
 /// <summary>The master key guards every API route; health stays open; model listings never show secrets.</summary>
-public sealed class AuthAndDiscoveryTests : IAsyncLifetime
+public sealed class AuthAndDiscoveryTests : UpstreamGatewayTest
 {
     private const string Chat = """{"model":"mock","messages":[{"role":"user","content":"x"}]}""";
-    private FakeUpstream _up = null!;
-    private TestGateway _gw = null!;
-
-    public async Task InitializeAsync()
-    {
-        _up = await FakeUpstream.StartAsync();
-        _gw = await TestGateway.StartAsync(Yaml.Config(_up.V1));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gw.DisposeAsync();
-        await _up.DisposeAsync();
-    }
-
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Action<HttpRequestHeaders>? headers = null, string? body = null)
     {
-        using var client = new HttpClient { BaseAddress = _gw.BaseAddress };
+        using var client = new HttpClient { BaseAddress = Gw.BaseAddress };
         var request = new HttpRequestMessage(method, path);
         if (body is not null) request.Content = new StringContent(body);
         headers?.Invoke(request.Headers);
@@ -62,9 +47,9 @@ public sealed class AuthAndDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task The_master_key_is_never_sent_upstream()
     {
-        _up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion("ok"));
-        await _gw.Http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}]}"""));
-        Assert.DoesNotContain(_up.Last.Headers.Values, v => v.Contains(Yaml.MasterKey));
+        Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion("ok"));
+        await Gw.Http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}]}"""));
+        Assert.DoesNotContain(Up.Last.Headers.Values, v => v.Contains(Yaml.MasterKey));
     }
 
     [Theory]
@@ -80,7 +65,7 @@ public sealed class AuthAndDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Readiness_reports_models_and_auth()
     {
-        using var doc = JsonDocument.Parse(await _gw.Http.GetStringAsync("/health/readiness"));
+        using var doc = JsonDocument.Parse(await Gw.Http.GetStringAsync("/health/readiness"));
         Assert.Equal("healthy", doc.RootElement.GetProperty("status").GetString());
         Assert.Equal(4, doc.RootElement.GetProperty("models").GetInt32());
         Assert.Equal("master_key", doc.RootElement.GetProperty("auth").GetString());
@@ -89,36 +74,36 @@ public sealed class AuthAndDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Models_list_and_get()
     {
-        using var list = JsonDocument.Parse(await _gw.Http.GetStringAsync("/v1/models"));
+        using var list = JsonDocument.Parse(await Gw.Http.GetStringAsync("/v1/models"));
         Assert.Equal("list", list.RootElement.GetProperty("object").GetString());
         var ids = list.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray();
         Assert.Equal(["mock", "mock-embedding", "gpt-4o-mini", "text-embedding-3-small"], ids);
 
-        using var one = JsonDocument.Parse(await _gw.Http.GetStringAsync("/v1/models/gpt-4o-mini"));
+        using var one = JsonDocument.Parse(await Gw.Http.GetStringAsync("/v1/models/gpt-4o-mini"));
         Assert.Equal("model", one.RootElement.GetProperty("object").GetString());
         Assert.Equal("openai", one.RootElement.GetProperty("owned_by").GetString());
 
-        using var missing = await _gw.Http.GetAsync("/v1/models/nope");
+        using var missing = await Gw.Http.GetAsync("/v1/models/nope");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]
     public async Task Sdk_lists_models()
     {
-        var models = await _gw.OpenAI().GetOpenAIModelClient().GetModelsAsync();
+        var models = await Gw.OpenAI().GetOpenAIModelClient().GetModelsAsync();
         Assert.Contains(models.Value, m => m.Id == "gpt-4o-mini");
     }
 
     [Fact]
     public async Task Model_info_shows_params_but_never_keys()
     {
-        var text = await _gw.Http.GetStringAsync("/model/info");
+        var text = await Gw.Http.GetStringAsync("/model/info");
         Assert.DoesNotContain("sk-upstream-secret-key", text);
         Assert.DoesNotContain("api_key", text);
         using var doc = JsonDocument.Parse(text);
         var gpt = doc.RootElement.GetProperty("data").EnumerateArray().First(e => e.GetProperty("model_name").GetString() == "gpt-4o-mini");
         Assert.Equal("openai/gpt-4o-mini", gpt.GetProperty("litellm_params").GetProperty("model").GetString());
-        Assert.Equal(_up.V1, gpt.GetProperty("litellm_params").GetProperty("api_base").GetString());
+        Assert.Equal(Up.V1, gpt.GetProperty("litellm_params").GetProperty("api_base").GetString());
         Assert.Equal(5, gpt.GetProperty("litellm_params").GetProperty("timeout").GetDouble());
     }
 

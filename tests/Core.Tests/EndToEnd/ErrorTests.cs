@@ -9,26 +9,13 @@ using OpenAI.Chat;
 namespace Gateway.Tests.EndToEnd;
 
 /// <summary>Every error path answers OpenAI's error shape with the right status, and never a stack trace.</summary>
-public sealed class ErrorTests : IAsyncLifetime
+public sealed class ErrorTests : UpstreamGatewayTest
 {
-    private FakeUpstream _up = null!;
-    private TestGateway _gw = null!;
-
-    public async Task InitializeAsync()
-    {
-        _up = await FakeUpstream.StartAsync();
-        _gw = await TestGateway.StartAsync(Yaml.Config(_up.V1, extraGeneral: "  max_request_size_mb: 0.01"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gw.DisposeAsync();
-        await _up.DisposeAsync();
-    }
+    protected override string Config(FakeUpstream up) => Yaml.Config(up.V1, extraGeneral: "  max_request_size_mb: 0.01");
 
     private async Task<(HttpResponseMessage Response, JsonElement Error)> PostAsync(string body, string path = "/v1/chat/completions")
     {
-        var response = await _gw.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await Gw.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("   at ", text); // no stack trace
         using var doc = JsonDocument.Parse(text);
@@ -94,14 +81,14 @@ public sealed class ErrorTests : IAsyncLifetime
         content.Headers.ContentType = new("application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = content };
         request.Headers.TransferEncodingChunked = true;
-        using var chunked = await _gw.Http.SendAsync(request);
+        using var chunked = await Gw.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
     }
 
     [Fact]
     public async Task Upstream_timeout_is_504()
     {
-        _up.Handler = async (ctx, _) => await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted);
+        Up.Handler = async (ctx, _) => await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted);
         var started = DateTime.UtcNow;
         var (response, error) = await PostAsync("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}]}""");
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
@@ -113,7 +100,7 @@ public sealed class ErrorTests : IAsyncLifetime
     public async Task Upstream_429_passes_through_with_retry_after()
     {
         var body = OpenAIWire.Error("Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3.", "requests", "rate_limit_exceeded");
-        _up.Handler = (ctx, _) =>
+        Up.Handler = (ctx, _) =>
         {
             ctx.Response.Headers.RetryAfter = "7";
             return OpenAIWire.WriteJsonAsync(ctx, body, 429);
@@ -129,7 +116,7 @@ public sealed class ErrorTests : IAsyncLifetime
     public async Task Upstream_400_error_body_is_forwarded_unchanged()
     {
         var body = OpenAIWire.Error("Invalid value for 'temperature': must be <= 2.", "invalid_request_error", "invalid_value", "temperature");
-        _up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, body, 400);
+        Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, body, 400);
         var (response, error) = await PostAsync("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"temperature":9}""");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("temperature", error.GetProperty("param").GetString());
@@ -139,7 +126,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [Fact]
     public async Task Upstream_plain_text_500_is_wrapped_in_the_error_shape()
     {
-        _up.Handler = async (ctx, _) =>
+        Up.Handler = async (ctx, _) =>
         {
             ctx.Response.StatusCode = 503;
             await ctx.Response.WriteAsync("upstream overloaded, try later");
@@ -153,7 +140,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [Fact]
     public async Task Upstream_error_before_a_stream_starts_keeps_its_status()
     {
-        _up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Error("bad key", "invalid_request_error", "invalid_api_key"), 401);
+        Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Error("bad key", "invalid_request_error", "invalid_api_key"), 401);
         var (response, error) = await PostAsync("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"x"}]}""");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_api_key", error.GetProperty("code").GetString());
@@ -162,8 +149,8 @@ public sealed class ErrorTests : IAsyncLifetime
     [Fact]
     public async Task Sdk_surfaces_upstream_errors_with_status()
     {
-        _up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Error("The server had an error", "server_error", null), 500);
-        var chat = _gw.OpenAI().GetChatClient("gpt-4o-mini");
+        Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Error("The server had an error", "server_error", null), 500);
+        var chat = Gw.OpenAI().GetChatClient("gpt-4o-mini");
         var e = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("x")]));
         Assert.Equal(500, e.Status);
         Assert.Contains("The server had an error", e.Message);
@@ -191,7 +178,7 @@ public sealed class ErrorTests : IAsyncLifetime
         var (notFound, e1) = await PostAsync("{}", "/v1/nope");
         Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
         Assert.Equal("unknown_url", e1.GetProperty("code").GetString());
-        using var wrong = await _gw.Http.DeleteAsync("/v1/chat/completions");
+        using var wrong = await Gw.Http.DeleteAsync("/v1/chat/completions");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrong.StatusCode);
         Assert.Contains("method_not_allowed", await wrong.Content.ReadAsStringAsync());
     }

@@ -8,33 +8,18 @@ using OpenAI.Embeddings;
 namespace Gateway.Tests.EndToEnd;
 
 /// <summary>An OpenAI-compatible upstream behind the gateway: what goes up, and what comes back down.</summary>
-public sealed class OpenAIUpstreamTests : IAsyncLifetime
+public sealed class OpenAIUpstreamTests : UpstreamGatewayTest
 {
-    private FakeUpstream _up = null!;
-    private TestGateway _gw = null!;
-
-    public async Task InitializeAsync()
-    {
-        _up = await FakeUpstream.StartAsync();
-        _gw = await TestGateway.StartAsync(Yaml.Config(_up.V1));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gw.DisposeAsync();
-        await _up.DisposeAsync();
-    }
-
     [Fact]
     public async Task Sdk_completion_passes_through_with_upstream_model_and_key()
     {
-        _up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion("Hi from upstream", prompt: 21, completion: 4));
-        ChatCompletion completion = await _gw.OpenAI().GetChatClient("gpt-4o-mini").CompleteChatAsync([new UserChatMessage("Hello")]);
+        Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion("Hi from upstream", prompt: 21, completion: 4));
+        ChatCompletion completion = await Gw.OpenAI().GetChatClient("gpt-4o-mini").CompleteChatAsync([new UserChatMessage("Hello")]);
 
         Assert.Equal("Hi from upstream", completion.Content[0].Text);
         Assert.Equal(21, completion.Usage.InputTokenCount);
         Assert.Equal(OpenAIWire.Model, completion.Model);
-        var sent = _up.Last;
+        var sent = Up.Last;
         Assert.Equal("POST", sent.Method);
         Assert.Equal("/v1/chat/completions", sent.PathAndQuery);
         Assert.Equal("Bearer sk-upstream-secret-key", sent.Header("authorization"));
@@ -45,7 +30,7 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_fields_and_openai_options_reach_the_upstream_byte_for_byte()
     {
-        _up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion("ok"));
+        Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion("ok"));
         const string tools = """[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"a":{"type":"number","minimum":1.50}}}}}]""";
         const string vision = """[{"type":"text","text":"What\u2019s here?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo=","detail":"low"}}]""";
         var request = $$$$"""
@@ -56,10 +41,10 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
              "x_vendor_extension":{"nested":[1,2,{"deep":null}],"flag":true},
              "mock_response":"must not be forwarded"}
             """;
-        using var response = await _gw.Http.PostAsync("/v1/chat/completions", new StringContent(request, Encoding.UTF8, "application/json"));
+        using var response = await Gw.Http.PostAsync("/v1/chat/completions", new StringContent(request, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var sent = _up.Last.Body;
+        var sent = Up.Last.Body;
         foreach (var fragment in new[]
                  {
                      $"\"tools\":{tools}", $"\"content\":{vision}", "\"tool_choice\":\"auto\"", "\"parallel_tool_calls\":true",
@@ -74,12 +59,12 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
     [Fact]
     public async Task Stream_asks_upstream_for_usage_but_hides_it_from_a_client_that_did_not_ask()
     {
-        _up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["Hel", "lo"], includeUsage: true));
+        Up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["Hel", "lo"], includeUsage: true));
         var request = """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}""";
-        using var response = await _gw.Http.PostAsync("/v1/chat/completions", new StringContent(request, Encoding.UTF8, "application/json"));
+        using var response = await Gw.Http.PostAsync("/v1/chat/completions", new StringContent(request, Encoding.UTF8, "application/json"));
         var events = Sse.Parse(await response.Content.ReadAsStringAsync());
 
-        Assert.True(OpenAIWire.AskedForUsage(_up.Last));
+        Assert.True(OpenAIWire.AskedForUsage(Up.Last));
         Assert.Equal("[DONE]", events[^1]);
         Assert.Equal(4, events.Count - 1); // role, two pieces, finish; the usage-only chunk is withheld
         Assert.DoesNotContain(events, e => e.Contains("\"choices\":[]"));
@@ -88,8 +73,8 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
     [Fact]
     public async Task Stream_shows_usage_to_a_client_that_asked()
     {
-        _up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["Hel", "lo"], includeUsage: true, prompt: 11, completion: 2));
-        var chat = _gw.OpenAI().GetChatClient("gpt-4o-mini");
+        Up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["Hel", "lo"], includeUsage: true, prompt: 11, completion: 2));
+        var chat = Gw.OpenAI().GetChatClient("gpt-4o-mini");
         var text = new StringBuilder();
         ChatTokenUsage? usage = null;
         await foreach (var u in chat.CompleteChatStreamingAsync([new UserChatMessage("hi")], new ChatCompletionOptions()))
@@ -107,10 +92,10 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
     public async Task Sdk_streams_parallel_tool_call_deltas_and_completes_a_second_turn()
     {
         var turn = 0;
-        _up.Handler = (ctx, _) => Interlocked.Increment(ref turn) == 1
+        Up.Handler = (ctx, _) => Interlocked.Increment(ref turn) == 1
             ? OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.ParallelToolCallStream(includeUsage: true))
             : OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["Paris 18C, ", "Tokyo 22C"], includeUsage: true));
-        var chat = _gw.OpenAI().GetChatClient("gpt-4o-mini");
+        var chat = Gw.OpenAI().GetChatClient("gpt-4o-mini");
         var options = new ChatCompletionOptions
         {
             Tools = { ChatTool.CreateFunctionTool("get_weather", "Weather", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""")) },
@@ -149,7 +134,7 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
             answer.Append(string.Concat(u.ContentUpdate.Select(p => p.Text)));
         Assert.Equal("Paris 18C, Tokyo 22C", answer.ToString());
 
-        using var second = JsonDocument.Parse(_up.Last.Body);
+        using var second = JsonDocument.Parse(Up.Last.Body);
         var sentMessages = second.RootElement.GetProperty("messages");
         Assert.Equal(4, sentMessages.GetArrayLength());
         Assert.Equal("call_weather_tokyo", sentMessages[3].GetProperty("tool_call_id").GetString());
@@ -158,8 +143,8 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
     [Fact]
     public async Task Non_streamed_tool_calls_come_back_to_the_sdk()
     {
-        _up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.ToolCallCompletion(("call_1", "get_weather", """{"city":"Oslo"}"""), ("call_2", "get_time", "{}")));
-        ChatCompletion c = await _gw.OpenAI().GetChatClient("gpt-4o-mini").CompleteChatAsync([new UserChatMessage("?")]);
+        Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.ToolCallCompletion(("call_1", "get_weather", """{"city":"Oslo"}"""), ("call_2", "get_time", "{}")));
+        ChatCompletion c = await Gw.OpenAI().GetChatClient("gpt-4o-mini").CompleteChatAsync([new UserChatMessage("?")]);
         Assert.Equal(ChatFinishReason.ToolCalls, c.FinishReason);
         Assert.Equal(["get_weather", "get_time"], c.ToolCalls.Select(t => t.FunctionName));
         Assert.Equal("""{"city":"Oslo"}""", c.ToolCalls[0].FunctionArguments.ToString());
@@ -168,14 +153,14 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
     [Fact]
     public async Task Embeddings_pass_through_to_the_upstream()
     {
-        _up.Handler = (ctx, r) => OpenAIWire.WriteJsonAsync(ctx, """
+        Up.Handler = (ctx, r) => OpenAIWire.WriteJsonAsync(ctx, """
             {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.0023064255,-0.009327292,0.015797347]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":8,"total_tokens":8}}
             """);
-        var client = _gw.OpenAI().GetEmbeddingClient("text-embedding-3-small");
+        var client = Gw.OpenAI().GetEmbeddingClient("text-embedding-3-small");
         OpenAIEmbedding embedding = await client.GenerateEmbeddingAsync("The food was delicious", new EmbeddingGenerationOptions { Dimensions = 3 });
         Assert.Equal([0.0023064255f, -0.009327292f, 0.015797347f], embedding.ToFloats().ToArray());
-        Assert.Equal("/v1/embeddings", _up.Last.PathAndQuery);
-        using var sent = JsonDocument.Parse(_up.Last.Body);
+        Assert.Equal("/v1/embeddings", Up.Last.PathAndQuery);
+        using var sent = JsonDocument.Parse(Up.Last.Body);
         Assert.Equal("text-embedding-3-small", sent.RootElement.GetProperty("model").GetString());
         Assert.Equal(3, sent.RootElement.GetProperty("dimensions").GetInt32());
     }

@@ -8,37 +8,22 @@ using OpenAI.Chat;
 namespace Gateway.Tests.EndToEnd;
 
 /// <summary>Streams are streamed: chunks leave as they arrive, a leaving client cancels upstream, late errors arrive as events.</summary>
-public sealed class StreamingBehaviourTests : IAsyncLifetime
+public sealed class StreamingBehaviourTests : UpstreamGatewayTest
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20); // a failure bound, not a performance claim
-    private FakeUpstream _up = null!;
-    private TestGateway _gw = null!;
-
-    public async Task InitializeAsync()
-    {
-        _up = await FakeUpstream.StartAsync();
-        _gw = await TestGateway.StartAsync(Yaml.Config(_up.V1));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gw.DisposeAsync();
-        await _up.DisposeAsync();
-    }
-
     [Fact]
     public async Task First_chunk_reaches_the_sdk_while_the_upstream_is_still_holding_the_rest()
     {
         var clientSawFirstChunk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var upstreamFinished = false;
-        _up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["first", " second"], includeUsage: true), async i =>
+        Up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["first", " second"], includeUsage: true), async i =>
         {
             // After the role chunk and the first piece, hold the stream until the client has seen "first".
             if (i == 1) await clientSawFirstChunk.Task.WaitAsync(Bound);
             if (i == 4) upstreamFinished = true;
         });
 
-        var chat = _gw.OpenAI().GetChatClient("gpt-4o-mini");
+        var chat = Gw.OpenAI().GetChatClient("gpt-4o-mini");
         var text = new StringBuilder();
         await foreach (var u in chat.CompleteChatStreamingAsync([new UserChatMessage("hi")]))
         {
@@ -57,7 +42,7 @@ public sealed class StreamingBehaviourTests : IAsyncLifetime
     public async Task Client_disconnect_cancels_the_upstream_call()
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _up.Handler = async (ctx, _) =>
+        Up.Handler = async (ctx, _) =>
         {
             ctx.RequestAborted.Register(() => upstreamCancelled.TrySetResult());
             try
@@ -73,7 +58,7 @@ public sealed class StreamingBehaviourTests : IAsyncLifetime
         {
             Content = new StringContent("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
         };
-        using (var response = await _gw.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        using (var response = await Gw.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
         {
             var stream = await response.Content.ReadAsStreamAsync();
             var buffer = new byte[256];
@@ -86,13 +71,13 @@ public sealed class StreamingBehaviourTests : IAsyncLifetime
     [Fact]
     public async Task Upstream_error_mid_stream_reaches_the_client_as_an_error_event()
     {
-        _up.Handler = async (ctx, _) =>
+        Up.Handler = async (ctx, _) =>
         {
             ctx.Response.ContentType = "text/event-stream";
             await ctx.Response.WriteAsync("data: " + OpenAIWire.Chunk("""{"role":"assistant","content":"par"}""") + "\n\n");
             await ctx.Response.WriteAsync("data: " + OpenAIWire.Error("The server had an error while processing your request.", "server_error", null) + "\n\n");
         };
-        var response = await _gw.Http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"""));
+        var response = await Gw.Http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"""));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var events = Sse.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(2, events.Count);
@@ -106,7 +91,7 @@ public sealed class StreamingBehaviourTests : IAsyncLifetime
     public async Task Upstream_dropping_the_connection_mid_stream_ends_with_an_error_event()
     {
         var clientHasFirstChunk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _up.Handler = async (ctx, _) =>
+        Up.Handler = async (ctx, _) =>
         {
             ctx.Response.ContentType = "text/event-stream";
             await ctx.Response.WriteAsync("data: " + OpenAIWire.Chunk("""{"role":"assistant","content":"par"}""") + "\n\n");
@@ -118,7 +103,7 @@ public sealed class StreamingBehaviourTests : IAsyncLifetime
         {
             Content = new StringContent("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"""),
         };
-        using var response = await _gw.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Gw.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var first = await reader.ReadLineAsync();
         Assert.Contains("\"par\"", first);
@@ -135,11 +120,11 @@ public sealed class StreamingBehaviourTests : IAsyncLifetime
               - model_name: slow
                 litellm_params:
                   model: openai/gpt-4o-mini
-                  api_base: {_up.V1}
+                  api_base: {Up.V1}
                   timeout: 30
                   stream_timeout: 0.5
             """));
-        _up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["a", "b"], includeUsage: true),
+        Up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["a", "b"], includeUsage: true),
             i => i == 1 ? Task.Delay(Bound, ctx.RequestAborted) : Task.CompletedTask);
         var response = await gw.Http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"slow","stream":true,"messages":[{"role":"user","content":"hi"}]}"""));
         var events = Sse.Parse(await response.Content.ReadAsStringAsync());
@@ -150,8 +135,8 @@ public sealed class StreamingBehaviourTests : IAsyncLifetime
     [Fact]
     public async Task Streamed_response_carries_gateway_headers()
     {
-        _up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["x"], includeUsage: true));
-        using var response = await _gw.Http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"""));
+        Up.Handler = (ctx, _) => OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["x"], includeUsage: true));
+        using var response = await Gw.Http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"""));
         Assert.StartsWith("req_", response.Headers.GetValues("x-gateway-request-id").Single());
         Assert.True(double.TryParse(response.Headers.GetValues("x-gateway-overhead-duration-ms").Single(), System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms >= 0);
         Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
