@@ -1,0 +1,91 @@
+using Gateway.Chat;
+using Gateway.Http;
+using Gateway.Providers;
+using Gateway.Providers.Anthropic;
+using Gateway.Streaming;
+
+namespace Gateway.Messages;
+
+/// <summary>Anthropic stream events, each as a whole SSE event (<c>event:</c> and <c>data:</c> lines), one per read.</summary>
+public abstract class MessagesEventSource : IAsyncDisposable
+{
+    public abstract ValueTask<bool> ReadAsync(CancellationToken ct);
+    public abstract ReadOnlyMemory<byte> Current { get; }
+
+    /// <summary>The usage seen so far in the stream, for settling the caller's budget.</summary>
+    public abstract TokenUsage? Usage { get; }
+
+    public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>An Anthropic upstream's own events, forwarded as they arrive.</summary>
+internal sealed class PassthroughEvents(UpstreamStream upstream) : MessagesEventSource
+{
+    private readonly SseReader _reader = new(upstream.Body);
+    private byte[] _current = [];
+    private AnthropicUsage? _usage;
+
+    public override ReadOnlyMemory<byte> Current => _current;
+    public override TokenUsage? Usage => _usage?.ToOpenAI();
+
+    public override async ValueTask<bool> ReadAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            bool got;
+            try
+            {
+                got = await _reader.ReadEventAsync(upstream.NextReadToken());
+            }
+            catch (Exception e) when (e is not GatewayException)
+            {
+                throw upstream.MapReadFailure(e, ct);
+            }
+            if (!got) return false;
+            if (_reader.Data.IsEmpty) continue;
+            var name = _reader.EventName.IsEmpty ? "message"u8 : _reader.EventName;
+            if (name.SequenceEqual("message_start"u8) || name.SequenceEqual("message_delta"u8)) _usage = AnthropicUsage.FromEvent(_reader.Data.Span, _usage);
+            _current = MessagesEventWriter.SseEvent(name, _reader.Data.Span);
+            return true;
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _reader.Dispose();
+        await upstream.DisposeAsync();
+    }
+}
+
+/// <summary>Any other provider's OpenAI chunks, translated into Anthropic events as each chunk arrives.</summary>
+internal sealed class TranslatedEvents(ChatStream stream, ChatRequest request, string model) : MessagesEventSource
+{
+    private readonly MessagesEventWriter _writer = new(model);
+    private bool _ended;
+    private byte[] _current = [];
+
+    public override ReadOnlyMemory<byte> Current => _current;
+    public override TokenUsage? Usage => _writer.Usage;
+
+    public override async ValueTask<bool> ReadAsync(CancellationToken ct)
+    {
+        while (_writer.Events.Count == 0)
+        {
+            if (_ended) return false;
+            if (await stream.ReadAsync(ct)) _writer.Add(stream.Current.Span);
+            else
+            {
+                _ended = true;
+                _writer.Finish();
+            }
+        }
+        _current = _writer.Events.Dequeue();
+        return true;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await stream.DisposeAsync();
+        request.Dispose();
+    }
+}
