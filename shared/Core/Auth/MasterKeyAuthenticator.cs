@@ -10,7 +10,7 @@ namespace Gateway.Auth;
 /// through timing). With no master key configured every caller is anonymous; start-up has already made sure the
 /// gateway then listens on loopback only.
 /// </summary>
-public sealed class MasterKeyAuthenticator(string? masterKey) : IRequestAuthenticator
+public sealed class MasterKeyAuthenticator(string? masterKey, IVirtualKeyResolver? virtualKeys = null) : IRequestAuthenticator
 {
     private readonly byte[]? _masterDigest = masterKey is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(masterKey));
 
@@ -26,7 +26,9 @@ public sealed class MasterKeyAuthenticator(string? masterKey) : IRequestAuthenti
         var bytes = Encoding.UTF8.GetBytes(key);
         SHA256.HashData(bytes, digest);
         if (!CryptographicOperations.FixedTimeEquals(digest, _masterDigest))
-            throw Errors.Unauthorized("Incorrect API key provided.");
+            return virtualKeys is null
+                ? throw Errors.Unauthorized("Incorrect API key provided.")
+                : virtualKeys.ResolveAsync(key, context.RequestAborted);
         return ValueTask.FromResult(CallerIdentity.Master);
     }
 }

@@ -20,11 +20,13 @@ public sealed class ChatCompletionsEndpoint(ModelRouter router, ApiRequest.Reade
         if (!request.Stream)
         {
             var result = await ModelRouter.RunAsync(group, d => d.Chat.CompleteAsync(new ChatCall(request, d.Config, timing), ct), ct);
+            await api.SettleAsync(result.Usage);
             await JsonResponse.WriteAsync(ctx, result.Body, timing);
             return;
         }
 
         await using var stream = await ModelRouter.RunAsync(group, d => d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), ct);
-        await StreamRelay.RelayAsync(ctx, stream, request.ClientWantsUsage, timing);
+        var outcome = await StreamRelay.RelayAsync(ctx, stream, request.ClientWantsUsage, timing, api.SettleAsync);
+        if (!outcome.Completed) await api.SettleAsync(outcome.Usage); // broken off: book what was used before it broke
     }
 }

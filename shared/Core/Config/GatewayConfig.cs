@@ -12,6 +12,9 @@ public sealed record GatewayConfig
 
     public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
 
+    /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
+    public Keys.StoreSettings Store { get; init; } = new();
+
     /// <summary>Where the config came from, for messages ("gateway.yaml", or "(built-in)").</summary>
     public string Source { get; init; } = "(built-in)";
 

@@ -220,9 +220,13 @@ public sealed class GatewayConfigLoader
             ?? provider.DefaultApiBase;
         if (apiBase is not null && !(Uri.TryCreate(apiBase, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             _problems.Add($"{At(Child(p, "api_base") ?? p)}{f}.api_base: '{apiBase}' is not an absolute http(s) URL");
-        if (apiBase is null && provider.Kind != ProviderKind.Mock)
+        if (apiBase is null && provider.Kind is not (ProviderKind.Mock or ProviderKind.Bedrock))
             _problems.Add($"{At(p)}{f}.api_base: required for provider '{prefix}'" +
                 (provider.Kind == ProviderKind.AzureOpenAI ? " (e.g. https://<resource>.openai.azure.com, or set AZURE_API_BASE)" : " (the server's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1)"));
+
+        if (provider.Kind == ProviderKind.Bedrock && !settings.ContainsKey("aws_region_name")
+            && string.IsNullOrEmpty(_env("AWS_REGION")) && string.IsNullOrEmpty(_env("AWS_DEFAULT_REGION")))
+            _problems.Add($"{At(p)}{f}.aws_region_name: required for provider 'bedrock' unless AWS_REGION or AWS_DEFAULT_REGION is set");
 
         var apiKey = OptionalString(p, "api_key", $"{f}.api_key")
             ?? (provider.ApiKeyVariable is { } var ? _env(var) : null);

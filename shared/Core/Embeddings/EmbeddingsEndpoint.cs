@@ -16,6 +16,7 @@ public sealed class EmbeddingsEndpoint(ModelRouter router, ApiRequest.Reader rea
         var result = await ModelRouter.RunAsync(group, d => d.Embeddings is { } e
             ? e.EmbedAsync(new EmbeddingsCall(request, d.Config, api.Timing), ct)
             : throw Errors.BadRequest($"The model '{request.Model}' does not serve embeddings.", "model", "model_not_supported"), ct);
+        await api.SettleAsync(result.Usage);
         await JsonResponse.WriteAsync(ctx, result.Body, api.Timing);
     }
 }

@@ -16,12 +16,14 @@ public static class GatewayApp
         var env = options.Environment;
         var loaded = options.Config ?? ConfigLocator.Load(args, env);
         var masterKey = NonEmpty(env("GATEWAY_MASTER_KEY")) ?? NonEmpty(env("LITELLM_MASTER_KEY")) ?? loaded.MasterKey;
-        var config = loaded with { MasterKey = masterKey };
+        var config = loaded with { MasterKey = masterKey, Store = Keys.StoreSettings.From(env) };
         foreach (var (name, value) in config.EnvironmentVariables)
             if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(name)))
                 System.Environment.SetEnvironmentVariable(name, value);
 
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // No config-reload file watcher: it would walk the whole working directory at start-up (cold starts) and
+        // the gateway reads gateway.yaml once anyway.
+        var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         var urls = ListenAddresses.Resolve(builder.Configuration["urls"], options);
         ListenAddresses.EnsureSafe(urls, masterKey, options);
         builder.WebHost.UseUrls(urls);
@@ -41,7 +43,7 @@ public static class GatewayApp
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Logging.AddFilter("System", LogLevel.Warning);
 
-        builder.Services.AddGateway(config);
+        builder.Services.AddGateway(config, env);
         options.ConfigureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -5,9 +5,12 @@ using Gateway.Config;
 using Gateway.Embeddings;
 using Gateway.Health;
 using Gateway.Http;
+using Gateway.Keys;
+using Gateway.Messages;
 using Gateway.Models;
 using Gateway.Providers;
 using Gateway.Providers.Azure;
+using Gateway.Providers.Bedrock.Signing;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -18,17 +21,22 @@ namespace Gateway.Hosting;
 /// <summary>The gateway's two entry points: <see cref="AddGateway"/> for services and <see cref="MapGateway"/> for the HTTP surface.</summary>
 public static class GatewayServices
 {
-    public static IServiceCollection AddGateway(this IServiceCollection services, GatewayConfig config)
+    public static IServiceCollection AddGateway(this IServiceCollection services, GatewayConfig config, Func<string, string?>? environment = null)
     {
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new UpstreamClient(CreateUpstreamHttpClient()));
         services.AddSingleton(_ => new AzureTokenSource(() => new DefaultAzureCredential()));
+        // AWS region, endpoint and credential variables come from the host's environment lookup (tests inject theirs).
+        services.AddSingleton(environment is null ? AwsEnvironment.Process : new AwsEnvironment(environment));
+        services.AddSingleton<AwsCredentialSource>();
         services.AddSingleton<ProviderFactory>();
         services.AddSingleton<ModelRouter>();
-        services.AddSingleton<IRequestAuthenticator>(_ => new MasterKeyAuthenticator(config.MasterKey));
+        services.AddGovernance(config.Store);
+        services.AddSingleton<IRequestAuthenticator>(sp => new MasterKeyAuthenticator(config.MasterKey, sp.GetRequiredService<Keys.KeyCache>()));
         services.AddSingleton<ApiRequest.Reader>();
         services.AddSingleton<ChatCompletionsEndpoint>();
+        services.AddSingleton<MessagesEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<ModelsEndpoints>();
         services.AddSingleton<HealthEndpoints>();
@@ -40,6 +48,7 @@ public static class GatewayServices
     {
         app.UseMiddleware<ErrorBoundary>();
         var chat = app.Services.GetRequiredService<ChatCompletionsEndpoint>();
+        var messages = app.Services.GetRequiredService<MessagesEndpoint>();
         var embeddings = app.Services.GetRequiredService<EmbeddingsEndpoint>();
         var models = app.Services.GetRequiredService<ModelsEndpoints>();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
@@ -51,11 +60,15 @@ public static class GatewayServices
             app.MapGet(prefix + "/models", models.ListAsync);
             app.MapGet(prefix + "/models/{**id}", models.GetAsync);
         }
+        // Anthropic's Messages API (its SDKs call /v1/messages under their base URL).
+        app.MapPost("/v1/messages", messages.HandleAsync);
+        app.MapPost("/v1/messages/count_tokens", messages.CountTokensAsync);
         app.MapGet("/model/info", models.InfoAsync);
         app.MapGet("/v1/model/info", models.InfoAsync);
         app.MapGet("/health/liveliness", health.LivenessAsync);
         app.MapGet("/health/liveness", health.LivenessAsync);
         app.MapGet("/health/readiness", health.ReadinessAsync);
+        app.MapGovernance();
         return app;
     }
 

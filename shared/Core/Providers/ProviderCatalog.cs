@@ -7,6 +7,12 @@ public enum ProviderKind
     OpenAICompatible,
     AzureOpenAI,
     Mock,
+    /// <summary>Anthropic's Messages API, translated both ways.</summary>
+    Anthropic,
+    /// <summary>Google AI Studio's generateContent API, translated both ways.</summary>
+    Gemini,
+    /// <summary>Amazon Bedrock's Converse API and InvokeModel, signed with SigV4.</summary>
+    Bedrock,
 }
 
 /// <summary>A provider prefix accepted in <c>litellm_params.model</c>.</summary>
@@ -22,6 +28,9 @@ public static class ProviderCatalog
         new("openai", ProviderKind.OpenAICompatible, "https://api.openai.com/v1", "OPENAI_API_KEY"),
         new("azure", ProviderKind.AzureOpenAI, null, "AZURE_API_KEY"),
         new("mock", ProviderKind.Mock, null, null),
+        new("anthropic", ProviderKind.Anthropic, "https://api.anthropic.com", "ANTHROPIC_API_KEY"),
+        new("gemini", ProviderKind.Gemini, "https://generativelanguage.googleapis.com/v1beta", "GEMINI_API_KEY"),
+        new("bedrock", ProviderKind.Bedrock, null, null), // endpoint from region and AWS_ENDPOINT_URL*; see BedrockEndpoint
         new("groq", ProviderKind.OpenAICompatible, "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
         new("mistral", ProviderKind.OpenAICompatible, "https://api.mistral.ai/v1", "MISTRAL_API_KEY"),
         new("together_ai", ProviderKind.OpenAICompatible, "https://api.together.xyz/v1", "TOGETHERAI_API_KEY"),

@@ -15,7 +15,12 @@ public readonly record struct StreamOutcome(TokenUsage? Usage, bool Completed);
 /// </summary>
 public static class StreamRelay
 {
-    public static async Task<StreamOutcome> RelayAsync(HttpContext ctx, ChatStream stream, bool clientWantsUsage, GatewayRequestFeature timing)
+    /// <param name="beforeDone">
+    /// Runs with the stream's usage after the last chunk and before <c>[DONE]</c> is flushed, so what it books
+    /// (spend, limits) is durable by the time the client sees the end of the stream.
+    /// </param>
+    public static async Task<StreamOutcome> RelayAsync(HttpContext ctx, ChatStream stream, bool clientWantsUsage, GatewayRequestFeature timing,
+        Func<TokenUsage?, Task>? beforeDone = null)
     {
         var response = ctx.Response;
         var ct = ctx.RequestAborted;
@@ -48,6 +53,7 @@ public static class StreamRelay
                 var flushed = await writer.FlushAsync(ct);
                 if (flushed.IsCompleted || flushed.IsCanceled) return new StreamOutcome(usage, false);
             }
+            if (beforeDone is not null) await beforeDone(usage);
             if (!started) Start(response, timing, ref started);
             writer.Write("data: [DONE]\n\n"u8);
             await writer.FlushAsync(ct);

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Auth;
+using Gateway.Config;
+using Gateway.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Keys.Api;
+
+/// <summary>The start of every management call: the master key only, then the JSON body (for POSTs).</summary>
+public sealed class AdminRequest(IRequestAuthenticator auth, GatewayConfig config)
+{
+    public async Task RequireMasterAsync(HttpContext ctx)
+    {
+        var caller = await auth.AuthenticateAsync(ctx);
+        if (caller.Kind == CallerKind.Anonymous)
+            throw new GatewayException(403, "permission_error", "Virtual keys need a master key: set GATEWAY_MASTER_KEY (or general_settings.master_key).", "master_key_required");
+        if (caller.Kind != CallerKind.MasterKey)
+            throw new GatewayException(403, "permission_error", "Only the master key may manage keys, teams and users.", "master_key_required");
+    }
+
+    internal async Task<JsonDocument> ReadJsonAsync(HttpContext ctx)
+    {
+        await RequireMasterAsync(ctx);
+        using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ctx.RequestAborted);
+        return RequestJson.Parse(body.Memory.ToArray());
+    }
+
+    internal static string Query(HttpContext ctx, string name) =>
+        ctx.Request.Query[name].ToString() is { Length: > 0 } v ? v : throw Errors.MissingField(name, "a query parameter");
+
+    internal static async Task WriteAsync(HttpContext ctx, JsonNode body)
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json";
+        GatewayRequestFeature.Get(ctx)?.StampOverhead(ctx.Response);
+        await ctx.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body, KeysJson.Default.JsonNode), ctx.RequestAborted);
+    }
+
+    internal static GatewayException NotFound(string what, string param) =>
+        new(404, Errors.InvalidRequest, $"{what} does not exist.", "not_found", param);
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Http;
+
+namespace Gateway.Keys.Api;
+
+/// <summary>Typed reads of management request fields; a wrong type is a 400 naming the field. Absent and null read as "not given".</summary>
+internal readonly struct Fields(JsonElement root)
+{
+    public JsonElement Root => root;
+
+    public bool Has(string name) => root.TryGetProperty(name, out _);
+
+    private bool TryGet(string name, out JsonElement v) => root.TryGetProperty(name, out v) && v.ValueKind != JsonValueKind.Null;
+
+    public string? String(string name)
+    {
+        if (!TryGet(name, out var v)) return null;
+        if (v.ValueKind != JsonValueKind.String) throw Errors.InvalidField(name, "expected a string");
+        var s = v.GetString()!;
+        return s.Length == 0 ? throw Errors.InvalidField(name, "must not be empty") : s;
+    }
+
+    public decimal? Money(string name)
+    {
+        if (!TryGet(name, out var v)) return null;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out var d)) throw Errors.InvalidField(name, "expected a number (USD)");
+        return d < 0 ? throw Errors.InvalidField(name, "must not be negative") : d;
+    }
+
+    public long? Long(string name)
+    {
+        if (!TryGet(name, out var v)) return null;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var n)) throw Errors.InvalidField(name, "expected an integer");
+        return n < 0 ? throw Errors.InvalidField(name, "must not be negative") : n;
+    }
+
+    public int? Int(string name) => Long(name) is { } n ? n <= int.MaxValue ? (int)n : throw Errors.InvalidField(name, "is too large") : null;
+
+    public bool? Bool(string name)
+    {
+        if (!TryGet(name, out var v)) return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Errors.InvalidField(name, "expected a boolean"),
+        };
+    }
+
+    public List<string>? Strings(string name)
+    {
+        if (!TryGet(name, out var v)) return null;
+        if (v.ValueKind != JsonValueKind.Array) throw Errors.InvalidField(name, "expected an array of strings");
+        var list = new List<string>();
+        foreach (var e in v.EnumerateArray())
+            list.Add(e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Errors.InvalidField(name, "expected an array of strings"));
+        return list;
+    }
+
+    public JsonObject? Object(string name)
+    {
+        if (!TryGet(name, out var v)) return null;
+        return v.ValueKind == JsonValueKind.Object ? JsonObject.Create(v.Clone()) : throw Errors.InvalidField(name, "expected an object");
+    }
+
+    /// <summary>A reset period such as <c>30d</c> or <c>1mo</c>, checked.</summary>
+    public string? Duration(string name) => String(name) is { } d ? (Period.ParseField(d, name) is var _ ? d : null) : null;
+}

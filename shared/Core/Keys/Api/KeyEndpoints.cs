@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Keys.Api;
+
+/// <summary>LiteLLM's key management API: <c>/key/generate|update|delete|regenerate</c>, <c>/key/info</c>, <c>/key/list</c>.</summary>
+public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, KeyCache cache, TimeProvider time)
+{
+    public async Task GenerateAsync(HttpContext ctx)
+    {
+        using var doc = await admin.ReadJsonAsync(ctx);
+        var f = new Fields(doc.RootElement);
+        var now = time.GetUtcNow();
+        var secret = KeySecrets.NewKey();
+        var key = KeyFields.Apply(new KeyRecord { Hash = KeySecrets.Hash(secret), KeyName = KeySecrets.Abbreviate(secret), CreatedAt = now }, f, now);
+        await CheckOwnersAsync(key, ctx.RequestAborted);
+        if (!await store.CreateKeyAsync(key, ctx.RequestAborted))
+            throw Errors.BadRequest($"A key with key_alias '{key.Alias}' already exists.", "key_alias", "duplicate_alias");
+        await AdminRequest.WriteAsync(ctx, WithSecret(key, secret));
+    }
+
+    public async Task UpdateAsync(HttpContext ctx)
+    {
+        using var doc = await admin.ReadJsonAsync(ctx);
+        var f = new Fields(doc.RootElement);
+        var current = await FindAsync(f.String("key") ?? throw Errors.MissingField("key", "the key (or its hashed token) to update"), ctx.RequestAborted);
+        var now = time.GetUtcNow();
+        var key = KeyFields.Apply(current, f, now);
+        await CheckOwnersAsync(key, ctx.RequestAborted);
+        if (key.Alias is { } alias && alias != current.Alias && await store.FindKeyByAliasAsync(alias, ctx.RequestAborted) is not null)
+            throw Errors.BadRequest($"A key with key_alias '{alias}' already exists.", "key_alias", "duplicate_alias");
+        if (!await store.UpdateKeyAsync(key, ctx.RequestAborted)) throw AdminRequest.NotFound("The key", "key");
+        cache.Invalidate(key.Hash);
+        await AdminRequest.WriteAsync(ctx, ToJson(key));
+    }
+
+    public async Task DeleteAsync(HttpContext ctx)
+    {
+        using var doc = await admin.ReadJsonAsync(ctx);
+        var f = new Fields(doc.RootElement);
+        var keys = f.Strings("keys") ?? [];
+        var aliases = f.Strings("key_aliases") ?? [];
+        if (keys.Count + aliases.Count == 0) throw Errors.MissingField("keys", "an array of keys (or hashed tokens), or 'key_aliases'");
+        var hashes = keys.Select(KeySecrets.HashOrToken).ToList();
+        foreach (var alias in aliases)
+            hashes.Add((await store.FindKeyByAliasAsync(alias, ctx.RequestAborted))?.Hash ?? throw AdminRequest.NotFound($"The key with alias '{alias}'", "key_aliases"));
+        var deleted = new JsonArray();
+        foreach (var hash in hashes.Distinct())
+        {
+            if (!await store.DeleteKeyAsync(hash, ctx.RequestAborted)) throw AdminRequest.NotFound($"The key {hash[..8]}…", "keys");
+            cache.Invalidate(hash);
+            deleted.Add((JsonNode?)JsonValue.Create(hash));
+        }
+        await AdminRequest.WriteAsync(ctx, new JsonObject { ["deleted_keys"] = deleted });
+    }
+
+    public async Task RegenerateAsync(HttpContext ctx)
+    {
+        using var doc = await admin.ReadJsonAsync(ctx);
+        var f = new Fields(doc.RootElement);
+        var current = await FindAsync(f.String("key") ?? throw Errors.MissingField("key", "the key (or its hashed token) to regenerate"), ctx.RequestAborted);
+        var now = time.GetUtcNow();
+        var secret = KeySecrets.NewKey();
+        // The new secret replaces the old: same settings, a fresh hash; the old one stops working at once here.
+        var key = KeyFields.Apply(current with { Hash = KeySecrets.Hash(secret), KeyName = KeySecrets.Abbreviate(secret), Alias = null }, f, now) with
+        {
+            Alias = f.String("key_alias") ?? current.Alias,
+        };
+        if (!await store.DeleteKeyAsync(current.Hash, ctx.RequestAborted)) throw AdminRequest.NotFound("The key", "key");
+        cache.Invalidate(current.Hash);
+        await store.CreateKeyAsync(key, ctx.RequestAborted);
+        await AdminRequest.WriteAsync(ctx, WithSecret(key, secret));
+    }
+
+    public async Task InfoAsync(HttpContext ctx)
+    {
+        await admin.RequireMasterAsync(ctx);
+        var key = await FindAsync(AdminRequest.Query(ctx, "key"), ctx.RequestAborted);
+        var info = ToJson(key);
+        await AddUsageAsync(info, key.Subject, key.Limits, ctx.RequestAborted);
+        await AdminRequest.WriteAsync(ctx, new JsonObject { ["key"] = key.Hash, ["info"] = info });
+    }
+
+    public async Task ListAsync(HttpContext ctx)
+    {
+        await admin.RequireMasterAsync(ctx);
+        var q = ctx.Request.Query;
+        var page = PositiveInt(q["page"], "page", 1);
+        var size = PositiveInt(q["size"], "size", 10);
+        if (size > 100) throw Errors.InvalidField("size", "must be at most 100");
+        var full = q["return_full_object"].ToString() == "true";
+        var teamId = q["team_id"].ToString() is { Length: > 0 } t ? t : null;
+        var userId = q["user_id"].ToString() is { Length: > 0 } u ? u : null;
+        var result = await store.ListKeysAsync(page, size, teamId, userId, ctx.RequestAborted);
+        var keys = new JsonArray();
+        foreach (var k in result.Keys) keys.Add(full ? ToJson(k) : (JsonNode?)JsonValue.Create(k.Hash));
+        await AdminRequest.WriteAsync(ctx, new JsonObject
+        {
+            ["keys"] = keys,
+            ["total_count"] = result.TotalCount,
+            ["current_page"] = page,
+            ["total_pages"] = (result.TotalCount + size - 1) / size,
+        });
+    }
+
+    private async Task<KeyRecord> FindAsync(string keyOrToken, CancellationToken ct) =>
+        await store.GetKeyAsync(KeySecrets.HashOrToken(keyOrToken), ct) ?? throw AdminRequest.NotFound("The key", "key");
+
+    private async Task CheckOwnersAsync(KeyRecord key, CancellationToken ct)
+    {
+        if (key.TeamId is { } team && await store.GetTeamAsync(team, ct) is null) throw AdminRequest.NotFound($"The team '{team}'", "team_id");
+        if (key.UserId is { } user && await store.GetUserAsync(user, ct) is null) throw AdminRequest.NotFound($"The user '{user}'", "user_id");
+    }
+
+    internal async Task AddUsageAsync(JsonObject info, string subject, SubjectLimits limits, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var usage = await store.GetUsageAsync(subject, limits, now, ct);
+        info["spend"] = usage.Spend;
+        info["reserved_spend"] = Money.FromNanos(usage.ReservedNanos);
+        info["budget_reset_at"] = BudgetWindow.ResetAt(limits.BudgetDuration, now)?.ToString("O");
+        info["requests_this_minute"] = usage.Requests;
+        info["tokens_this_minute"] = usage.TokensUsed + usage.TokensReserved;
+        info["parallel_requests"] = usage.InFlight;
+    }
+
+    private static JsonObject ToJson(KeyRecord key) => (JsonObject)JsonSerializer.SerializeToNode(key, KeysJson.Default.KeyRecord)!;
+
+    private static JsonObject WithSecret(KeyRecord key, string secret)
+    {
+        var json = ToJson(key);
+        json["key"] = secret; // shown this once; only the hash is stored
+        return json;
+    }
+
+    private static int PositiveInt(string? text, string name, int fallback) =>
+        string.IsNullOrEmpty(text) ? fallback : int.TryParse(text, out var n) && n >= 1 ? n : throw Errors.InvalidField(name, "expected a positive integer");
+}

@@ -1,0 +1,12 @@
+namespace Gateway.Keys;
+
+/// <summary>Money is <c>decimal</c> in code and integer nano-dollars in stores without an exact decimal type.</summary>
+public static class Money
+{
+    private const decimal NanosPerDollar = 1_000_000_000m;
+
+    /// <summary>Rounds up, so a reservation never undercounts.</summary>
+    public static long ToNanos(decimal dollars) => (long)decimal.Ceiling(dollars * NanosPerDollar);
+
+    public static decimal FromNanos(long nanos) => nanos / NanosPerDollar;
+}

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Gateway.Keys;
+using static Gateway.Stores.DynamoDb.DynamoItems;
+
+namespace Gateway.Stores.DynamoDb;
+
+/// <summary>
+/// DynamoDB store (low-level client). One item collection per subject (<c>pk</c>): its record and its <c>counter</c>
+/// item, which also holds the subject's open reservations as attributes, so reserving and settling are each a single
+/// conditional <c>UpdateItem</c> (atomic on one item, no transaction needed; dynalite has no TransactWriteItems).
+/// Aliases are items of their own so their uniqueness is a condition.
+/// </summary>
+public sealed partial class DynamoGovernanceStore(IAmazonDynamoDB db, string table) : IGovernanceStore
+{
+    private Task? _created;
+
+    public static DynamoGovernanceStore Create(StoreSettings s)
+    {
+        var config = new AmazonDynamoDBConfig();
+        if (s.AwsRegion is { } region) config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
+        IAmazonDynamoDB client;
+        if (s.DynamoDbEndpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = s.AwsRegion ?? "us-east-1";
+            // A local endpoint (dynalite, DynamoDB Local) needs some credentials but checks none.
+            client = Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 }
+                ? new AmazonDynamoDBClient(config)
+                : new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), config);
+        }
+        else client = new AmazonDynamoDBClient(config);
+        return new DynamoGovernanceStore(client, s.TablePrefix + "-governance");
+    }
+
+    public Task InitializeAsync(CancellationToken ct = default) => Ready();
+
+    private Task Ready() => LazyInitializer.EnsureInitialized(ref _created, CreateTableAsync);
+
+    private async Task CreateTableAsync()
+    {
+        try
+        {
+            await db.DescribeTableAsync(table);
+            return;
+        }
+        catch (ResourceNotFoundException)
+        {
+        }
+        try
+        {
+            await db.CreateTableAsync(new CreateTableRequest
+            {
+                TableName = table,
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+                AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
+                KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
+            });
+        }
+        catch (ResourceInUseException)
+        {
+            // Another instance created it.
+        }
+        for (var i = 0; i < 120; i++)
+        {
+            if ((await db.DescribeTableAsync(table)).Table.TableStatus == TableStatus.ACTIVE) break;
+            await Task.Delay(500);
+        }
+    }
+
+    // ---- records
+
+    private async Task<Dictionary<string, AttributeValue>?> GetAsync(string pk, string sk, CancellationToken ct)
+    {
+        await Ready();
+        var r = await db.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(pk, sk), ConsistentRead = true }, ct);
+        return r.Item is { Count: > 0 } item ? item : null;
+    }
+
+    private async Task<bool> TryPutAsync(Dictionary<string, AttributeValue> item, string? condition, CancellationToken ct)
+    {
+        await Ready();
+        try
+        {
+            await db.PutItemAsync(new PutItemRequest { TableName = table, Item = item, ConditionExpression = condition }, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> TryDeleteAsync(string pk, string sk, CancellationToken ct)
+    {
+        await Ready();
+        try
+        {
+            await db.DeleteItemAsync(new DeleteItemRequest { TableName = table, Key = Key(pk, sk), ConditionExpression = "attribute_exists(pk)" }, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<KeyRecord?> GetKeyAsync(string hash, CancellationToken ct = default) =>
+        Str(await GetAsync(Subjects.Key(hash), Record, ct), "json") is { } j ? JsonSerializer.Deserialize(j, KeysJson.Default.KeyRecord) : null;
+
+    public async Task<KeyRecord?> FindKeyByAliasAsync(string alias, CancellationToken ct = default) =>
+        Str(await GetAsync("alias:" + alias, "alias", ct), "hash") is { } hash ? await GetKeyAsync(hash, ct) : null;
+
+    private static Dictionary<string, AttributeValue> KeyItem(KeyRecord key)
+    {
+        var item = Key(key.Subject, Record);
+        item["json"] = S(JsonSerializer.Serialize(key, KeysJson.Default.KeyRecord));
+        item["created"] = N(key.CreatedAt.ToUnixTimeMilliseconds());
+        if (key.TeamId is { } t) item["team_id"] = S(t);
+        if (key.UserId is { } u) item["user_id"] = S(u);
+        return item;
+    }
+
+    private static Dictionary<string, AttributeValue> AliasItem(string alias, string hash)
+    {
+        var item = Key("alias:" + alias, "alias");
+        item["hash"] = S(hash);
+        return item;
+    }
+
+    public async Task<bool> CreateKeyAsync(KeyRecord key, CancellationToken ct = default)
+    {
+        if (key.Alias is { } alias && !await TryPutAsync(AliasItem(alias, key.Hash), "attribute_not_exists(pk)", ct)) return false;
+        if (await TryPutAsync(KeyItem(key), "attribute_not_exists(pk)", ct)) return true;
+        if (key.Alias is { } a) await TryDeleteAsync("alias:" + a, "alias", ct);
+        return false;
+    }
+
+    public async Task<bool> UpdateKeyAsync(KeyRecord key, CancellationToken ct = default)
+    {
+        var current = await GetKeyAsync(key.Hash, ct);
+        if (current is null) return false;
+        if (key.Alias != current.Alias)
+        {
+            if (key.Alias is { } alias && !await TryPutAsync(AliasItem(alias, key.Hash), "attribute_not_exists(pk)", ct)) return false;
+            if (current.Alias is { } old) await TryDeleteAsync("alias:" + old, "alias", ct);
+        }
+        return await TryPutAsync(KeyItem(key), "attribute_exists(pk)", ct);
+    }
+
+    public async Task<bool> DeleteKeyAsync(string hash, CancellationToken ct = default)
+    {
+        var current = await GetKeyAsync(hash, ct);
+        if (current is null) return false;
+        if (current.Alias is { } alias) await TryDeleteAsync("alias:" + alias, "alias", ct);
+        return await TryDeleteAsync(current.Subject, Record, ct);
+    }
+
+    public async Task<KeyPage> ListKeysAsync(int page, int size, string? teamId, string? userId, CancellationToken ct = default)
+    {
+        await Ready();
+        var filter = "sk = :record AND begins_with(pk, :key)";
+        var values = new Dictionary<string, AttributeValue> { [":record"] = S(Record), [":key"] = S("key:") };
+        if (teamId is not null) { filter += " AND team_id = :t"; values[":t"] = S(teamId); }
+        if (userId is not null) { filter += " AND user_id = :u"; values[":u"] = S(userId); }
+        var all = new List<(long Created, string Pk, string Json)>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var r = await db.ScanAsync(new ScanRequest
+            {
+                TableName = table, FilterExpression = filter, ExpressionAttributeValues = values, ExclusiveStartKey = start, ConsistentRead = true,
+            }, ct);
+            foreach (var item in r.Items ?? []) all.Add((Long(item, "created"), Str(item, "pk")!, Str(item, "json")!));
+            start = r.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        } while (start is not null);
+        var keys = all.OrderBy(k => k.Created).ThenBy(k => k.Pk, StringComparer.Ordinal)
+            .Skip((int)Math.Min(int.MaxValue, (long)(page - 1) * size)).Take(size)
+            .Select(k => JsonSerializer.Deserialize(k.Json, KeysJson.Default.KeyRecord)!).ToList();
+        return new KeyPage(keys, all.Count);
+    }
+
+    public async Task<TeamRecord?> GetTeamAsync(string teamId, CancellationToken ct = default) =>
+        Str(await GetAsync(Subjects.Team(teamId), Record, ct), "json") is { } j ? JsonSerializer.Deserialize(j, KeysJson.Default.TeamRecord) : null;
+
+    public Task<bool> PutTeamAsync(TeamRecord team, bool create, CancellationToken ct = default) =>
+        PutRecordAsync(team.Subject, JsonSerializer.Serialize(team, KeysJson.Default.TeamRecord), create, ct);
+
+    public Task<bool> DeleteTeamAsync(string teamId, CancellationToken ct = default) => TryDeleteAsync(Subjects.Team(teamId), Record, ct);
+
+    public async Task<UserRecord?> GetUserAsync(string userId, CancellationToken ct = default) =>
+        Str(await GetAsync(Subjects.User(userId), Record, ct), "json") is { } j ? JsonSerializer.Deserialize(j, KeysJson.Default.UserRecord) : null;
+
+    public Task<bool> PutUserAsync(UserRecord user, bool create, CancellationToken ct = default) =>
+        PutRecordAsync(user.Subject, JsonSerializer.Serialize(user, KeysJson.Default.UserRecord), create, ct);
+
+    private Task<bool> PutRecordAsync(string subject, string json, bool create, CancellationToken ct)
+    {
+        var item = Key(subject, Record);
+        item["json"] = S(json);
+        return TryPutAsync(item, create ? "attribute_not_exists(pk)" : "attribute_exists(pk)", ct);
+    }
+}

@@ -1,0 +1,19 @@
+namespace Gateway.Stores.Sqlite;
+
+/// <summary>The embedded store's tables. Money columns are integer nano-dollars (SQLite has no exact decimal).</summary>
+internal static class SqliteSchema
+{
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS keys(hash TEXT PRIMARY KEY, alias TEXT UNIQUE, team_id TEXT, user_id TEXT, created INTEGER NOT NULL, json TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS keys_team ON keys(team_id);
+        CREATE INDEX IF NOT EXISTS keys_user ON keys(user_id);
+        CREATE TABLE IF NOT EXISTS teams(id TEXT PRIMARY KEY, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS users(id TEXT PRIMARY KEY, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS counters(subject TEXT PRIMARY KEY, budget_start INTEGER NOT NULL, spend INTEGER NOT NULL,
+          reserved INTEGER NOT NULL, minute_start INTEGER NOT NULL, requests INTEGER NOT NULL, tokens_used INTEGER NOT NULL,
+          tokens_reserved INTEGER NOT NULL, in_flight INTEGER NOT NULL, budget_duration TEXT);
+        CREATE TABLE IF NOT EXISTS reservations(id TEXT NOT NULL, subject TEXT NOT NULL, cost INTEGER NOT NULL, tokens INTEGER NOT NULL,
+          expires INTEGER NOT NULL, PRIMARY KEY(id, subject));
+        CREATE INDEX IF NOT EXISTS reservations_expiry ON reservations(expires);
+        """;
+}

@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Gateway.Keys;
+
+namespace Gateway.Stores.Tables;
+
+public sealed partial class TableGovernanceStore
+{
+    private const int MaxAttempts = 200;
+    private readonly SubjectLocks _locks = new();
+
+    // The last counter row this instance wrote or read, with its ETag: in the steady state a change is then one
+    // round trip (the transaction); a stale ETag costs a 412, a re-read and a retry.
+    private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+
+    private readonly record struct Counter(CounterState State, string? Duration, ETag? ETag);
+
+    private async Task<Counter> ReadCounterAsync(string partition, CancellationToken ct)
+    {
+        await Ready();
+        var r = await table.GetEntityIfExistsAsync<TableEntity>(partition, TableNames.Counter, cancellationToken: ct);
+        var c = r.HasValue ? new Counter(TableCounters.Read(r.Value!), TableCounters.Duration(r.Value!), r.Value!.ETag) : new Counter(CounterState.Empty, null, null);
+        _counters[partition] = c;
+        return c;
+    }
+
+    public async Task<AdmitResult> AdmitAsync(AdmitRequest request, CancellationToken ct = default)
+    {
+        await Ready();
+        var admitted = new List<string>();
+        var usage = new List<SubjectUsage>();
+        foreach (var s in request.Subjects)
+        {
+            var partition = TableNames.Partition(s.Subject);
+            AdmitResult? refusal = null;
+            using (await _locks.EnterAsync(partition, ct))
+            {
+                var fresh = !_counters.TryGetValue(partition, out var counter);
+                if (fresh) counter = await ReadCounterAsync(partition, ct);
+                for (var attempt = 0; ; attempt++)
+                {
+                    if (attempt == MaxAttempts) throw new InvalidOperationException($"Counter {s.Subject}: too much contention.");
+                    var rolled = counter.State.RolledTo(s.Limits.BudgetDuration, request.Now);
+                    var refused = rolled.Check(s.Limits, request.CostNanos, request.Tokens, request.Now, out var retryAfter);
+                    if (refused != LimitKind.None)
+                    {
+                        // Refuse only on what the store says now, never on a cached row.
+                        if (!fresh)
+                        {
+                            counter = await ReadCounterAsync(partition, ct);
+                            fresh = true;
+                            continue;
+                        }
+                        refusal = new AdmitResult(refused, s.Subject, retryAfter, [rolled.ToUsage(s.Subject)]);
+                        break;
+                    }
+                    var next = rolled.Reserve(request.CostNanos, request.Tokens);
+                    var row = TableCounters.Write(partition, next, s.Limits.BudgetDuration);
+                    TableTransactionAction[] actions =
+                    [
+                        counter.ETag is { } etag ? new(TableTransactionActionType.UpdateReplace, row, etag) : new(TableTransactionActionType.Add, row),
+                        new(TableTransactionActionType.Add, TableCounters.Reservation(partition, request.ReservationId, request.CostNanos, request.Tokens, request.ExpiresAt)),
+                    ];
+                    try
+                    {
+                        var response = await table.SubmitTransactionAsync(actions, ct);
+                        _counters[partition] = new Counter(next, s.Limits.BudgetDuration, response.Value[0].Headers.ETag);
+                        admitted.Add(partition);
+                        usage.Add(next.ToUsage(s.Subject));
+                        break;
+                    }
+                    catch (TableTransactionFailedException e) when (e.Status is 412 or 409)
+                    {
+                        counter = await ReadCounterAsync(partition, ct);
+                        fresh = true;
+                    }
+                }
+            }
+            if (refusal is not null)
+            {
+                // Take back what earlier subjects reserved, outside any lock.
+                foreach (var done in admitted)
+                    await ReleaseAsync(done, request.ReservationId, request.CostNanos, request.Tokens, 0, 0, request.Now, ct, undo: true);
+                return refusal;
+            }
+        }
+        return new AdmitResult(LimitKind.None, null, 0, usage);
+    }
+
+    public async Task<IReadOnlyList<SubjectUsage>> SettleAsync(SettleRequest request, CancellationToken ct = default)
+    {
+        var usage = new List<SubjectUsage>();
+        foreach (var subject in request.Subjects)
+            if (await ReleaseAsync(TableNames.Partition(subject), request.ReservationId, request.ReservedCostNanos, request.ReservedTokens,
+                    request.ActualCostNanos, request.ActualTokens, request.Now, ct) is { } state)
+                usage.Add(state.ToUsage(subject));
+        return usage;
+    }
+
+    /// <summary>Deletes the reservation row and books the actual amounts, in one transaction; null when the row is already gone.</summary>
+    private async Task<CounterState?> ReleaseAsync(string partition, string reservationId, long reservedNanos, long reservedTokens,
+        long actualNanos, long actualTokens, DateTimeOffset now, CancellationToken ct, bool undo = false)
+    {
+        await Ready();
+        using var held = await _locks.EnterAsync(partition, ct);
+        var counter = _counters.TryGetValue(partition, out var c) ? c : await ReadCounterAsync(partition, ct);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (counter.ETag is not { } etag)
+            {
+                counter = await ReadCounterAsync(partition, ct);
+                if (counter.ETag is null) return null; // no counter, so no reservation either
+                continue;
+            }
+            var rolled = counter.State.RolledTo(counter.Duration, now);
+            var next = undo ? rolled.Unreserve(reservedNanos, reservedTokens) : rolled.Settle(reservedNanos, reservedTokens, actualNanos, actualTokens);
+            TableTransactionAction[] actions =
+            [
+                new(TableTransactionActionType.UpdateReplace, TableCounters.Write(partition, next, counter.Duration), etag),
+                new(TableTransactionActionType.Delete, new TableEntity(partition, TableNames.Reservation(reservationId)), ETag.All),
+            ];
+            try
+            {
+                var response = await table.SubmitTransactionAsync(actions, ct);
+                _counters[partition] = new Counter(next, counter.Duration, response.Value[0].Headers.ETag);
+                return next;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                return null; // settled already, or swept
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 412 or 409)
+            {
+                counter = await ReadCounterAsync(partition, ct);
+            }
+        }
+        throw new InvalidOperationException($"Counter {partition}: too much contention.");
+    }
+
+    public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        await Ready();
+        var filter = $"RowKey ge '{TableNames.ReservationPrefix}' and RowKey lt 'res;' and Expires lt {now.ToUnixTimeSeconds()}L";
+        var expired = new List<TableEntity>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) expired.Add(e);
+        var released = new HashSet<string>();
+        foreach (var e in expired)
+        {
+            var id = e.RowKey[TableNames.ReservationPrefix.Length..];
+            if (await ReleaseAsync(e.PartitionKey, id, TableCounters.L(e, "Cost"), TableCounters.L(e, "Tokens"), 0, 0, now, ct) is not null)
+                released.Add(id);
+        }
+        return released.Count;
+    }
+
+    public async Task<SubjectUsage> GetUsageAsync(string subject, SubjectLimits limits, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var counter = await ReadCounterAsync(TableNames.Partition(subject), ct);
+        return counter.State.RolledTo(limits.BudgetDuration, now).ToUsage(subject);
+    }
+}

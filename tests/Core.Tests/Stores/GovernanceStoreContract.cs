@@ -1,0 +1,205 @@
+using Gateway.Keys;
+
+namespace Gateway.Tests.Stores;
+
+/// <summary>
+/// What every governance store must do, run once per store (SQLite, Azurite, dynalite). Times are explicit so
+/// window arithmetic is tested exactly; each test uses its own subjects so stores can be shared.
+/// </summary>
+public abstract class GovernanceStoreContract
+{
+    protected abstract IGovernanceStore Store { get; }
+
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 10, TimeSpan.Zero);
+    private static string Id() => Guid.NewGuid().ToString("N");
+
+    private static AdmitRequest Admit(DateTimeOffset now, long costNanos, long tokens, params SubjectCharge[] subjects) =>
+        new("res_" + Id(), subjects, costNanos, tokens, now, now.AddMinutes(15));
+
+    private static SubjectCharge Key(string id, SubjectLimits limits) => new(Subjects.Key(id), limits);
+
+    [Fact]
+    public async Task Keys_round_trip_and_aliases_are_unique()
+    {
+        var hash = KeySecrets.Hash(KeySecrets.NewKey());
+        var alias = "alias-" + Id();
+        var key = new KeyRecord { Hash = hash, Alias = alias, Models = ["mock"], MaxBudget = 1.25m, Rpm = 7, CreatedAt = T0 };
+        Assert.True(await Store.CreateKeyAsync(key));
+        Assert.False(await Store.CreateKeyAsync(key with { Hash = KeySecrets.Hash(KeySecrets.NewKey()) }));
+        var read = await Store.GetKeyAsync(hash);
+        Assert.NotNull(read);
+        Assert.Equal(1.25m, read.MaxBudget);
+        Assert.Equal(["mock"], read.Models);
+        Assert.Equal(hash, (await Store.FindKeyByAliasAsync(alias))?.Hash);
+
+        Assert.True(await Store.UpdateKeyAsync(read with { Blocked = true, Rpm = 9 }));
+        var updated = await Store.GetKeyAsync(hash);
+        Assert.True(updated!.Blocked);
+        Assert.Equal(9, updated.Rpm);
+
+        Assert.True(await Store.DeleteKeyAsync(hash));
+        Assert.Null(await Store.GetKeyAsync(hash));
+        Assert.Null(await Store.FindKeyByAliasAsync(alias));
+        Assert.False(await Store.DeleteKeyAsync(hash));
+        Assert.False(await Store.UpdateKeyAsync(read));
+    }
+
+    [Fact]
+    public async Task Keys_list_in_pages_filtered_by_team()
+    {
+        var team = "team-" + Id();
+        Assert.True(await Store.PutTeamAsync(new TeamRecord { TeamId = team, CreatedAt = T0 }, create: true));
+        var hashes = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var h = KeySecrets.Hash(KeySecrets.NewKey());
+            hashes.Add(h);
+            Assert.True(await Store.CreateKeyAsync(new KeyRecord { Hash = h, TeamId = team, CreatedAt = T0.AddSeconds(i) }));
+        }
+        var first = await Store.ListKeysAsync(1, 2, team, null);
+        var third = await Store.ListKeysAsync(3, 2, team, null);
+        Assert.Equal(5, first.TotalCount);
+        Assert.Equal(hashes[..2], first.Keys.Select(k => k.Hash));
+        Assert.Equal([hashes[4]], third.Keys.Select(k => k.Hash));
+    }
+
+    [Fact]
+    public async Task Teams_and_users_are_created_once_and_updated()
+    {
+        var team = new TeamRecord { TeamId = "t-" + Id(), MaxBudget = 10m, Rpm = 5, CreatedAt = T0 };
+        Assert.True(await Store.PutTeamAsync(team, create: true));
+        Assert.False(await Store.PutTeamAsync(team, create: true));
+        Assert.True(await Store.PutTeamAsync(team with { Rpm = 6 }, create: false));
+        Assert.Equal(6, (await Store.GetTeamAsync(team.TeamId))!.Rpm);
+        Assert.True(await Store.DeleteTeamAsync(team.TeamId));
+        Assert.Null(await Store.GetTeamAsync(team.TeamId));
+        Assert.False(await Store.PutTeamAsync(team, create: false));
+
+        var user = new UserRecord { UserId = "u-" + Id(), MaxBudget = 2m, CreatedAt = T0 };
+        Assert.True(await Store.PutUserAsync(user, create: true));
+        Assert.False(await Store.PutUserAsync(user, create: true));
+        Assert.Equal(2m, (await Store.GetUserAsync(user.UserId))!.MaxBudget);
+    }
+
+    [Fact]
+    public async Task Budget_counts_reservations_and_refuses_what_would_overshoot()
+    {
+        var k = Key(Id(), new SubjectLimits(MaxBudget: 1m));
+        var cost = Money.ToNanos(0.4m);
+        Assert.True((await Store.AdmitAsync(Admit(T0, cost, 10, k))).Admitted);
+        Assert.True((await Store.AdmitAsync(Admit(T0, cost, 10, k))).Admitted);
+        var third = await Store.AdmitAsync(Admit(T0, cost, 10, k));
+        Assert.Equal(LimitKind.Budget, third.Refused);
+        Assert.Equal(k.Subject, third.RefusedSubject);
+        var usage = await Store.GetUsageAsync(k.Subject, k.Limits, T0);
+        Assert.Equal(2 * cost, usage.ReservedNanos);
+        Assert.Equal(2, usage.InFlight);
+    }
+
+    [Fact]
+    public async Task Settle_books_the_actual_cost_and_releases_the_reservation_once()
+    {
+        var k = Key(Id(), new SubjectLimits(MaxBudget: 1m, Tpm: 1000));
+        var admit = Admit(T0, Money.ToNanos(0.4m), 300, k);
+        Assert.True((await Store.AdmitAsync(admit)).Admitted);
+        var after = await Store.SettleAsync(SettleRequest.For(admit, Money.ToNanos(0.1m), 120, T0.AddSeconds(1)));
+        Assert.Equal(Money.ToNanos(0.1m), Assert.Single(after).SpendNanos);
+        // A second settle (or a settle after a sweep) must not release or book again.
+        Assert.Empty(await Store.SettleAsync(SettleRequest.For(admit, Money.ToNanos(0.1m), 120, T0.AddSeconds(2))));
+        var usage = await Store.GetUsageAsync(k.Subject, k.Limits, T0.AddSeconds(2));
+        Assert.Equal(Money.ToNanos(0.1m), usage.SpendNanos);
+        Assert.Equal(0, usage.ReservedNanos);
+        Assert.Equal(120, usage.TokensUsed);
+        Assert.Equal(0, usage.TokensReserved);
+        Assert.Equal(0, usage.InFlight);
+    }
+
+    [Fact]
+    public async Task Sweep_releases_only_expired_reservations()
+    {
+        var k = Key(Id(), new SubjectLimits(MaxBudget: 1m, MaxParallel: 5));
+        var old = Admit(T0, Money.ToNanos(0.5m), 10, k) with { ExpiresAt = T0.AddSeconds(30) };
+        var fresh = Admit(T0, Money.ToNanos(0.25m), 10, k) with { ExpiresAt = T0.AddHours(1) };
+        Assert.True((await Store.AdmitAsync(old)).Admitted);
+        Assert.True((await Store.AdmitAsync(fresh)).Admitted);
+        Assert.True(await Store.SweepAsync(T0.AddMinutes(1)) >= 1);
+        var usage = await Store.GetUsageAsync(k.Subject, k.Limits, T0.AddMinutes(1));
+        Assert.Equal(Money.ToNanos(0.25m), usage.ReservedNanos);
+        Assert.Equal(1, usage.InFlight);
+        Assert.Equal(0, usage.SpendNanos);
+        // The swept call settling late books nothing and releases nothing.
+        Assert.Empty(await Store.SettleAsync(SettleRequest.For(old, Money.ToNanos(0.5m), 10, T0.AddMinutes(2))));
+        Assert.Equal(Money.ToNanos(0.25m), (await Store.GetUsageAsync(k.Subject, k.Limits, T0.AddMinutes(2))).ReservedNanos);
+    }
+
+    [Fact]
+    public async Task Rpm_counts_per_minute_window_aligned_in_utc()
+    {
+        var k = Key(Id(), new SubjectLimits(Rpm: 3));
+        for (var i = 0; i < 3; i++) Assert.True((await Store.AdmitAsync(Admit(T0, 0, 0, k))).Admitted);
+        var refused = await Store.AdmitAsync(Admit(T0.AddSeconds(5), 0, 0, k));
+        Assert.Equal(LimitKind.Rpm, refused.Refused);
+        Assert.Equal(45, refused.RetryAfterSeconds); // 12:00:15 -> 12:01:00
+        // The next minute starts at 12:01:00 UTC, not 60 s after the first request.
+        Assert.True((await Store.AdmitAsync(Admit(new DateTimeOffset(2026, 11, 25, 12, 1, 0, TimeSpan.Zero), 0, 0, k))).Admitted);
+    }
+
+    [Fact]
+    public async Task Tpm_reserves_estimated_tokens_and_settles_actual()
+    {
+        var k = Key(Id(), new SubjectLimits(Tpm: 1000));
+        var a = Admit(T0, 0, 800, k);
+        Assert.True((await Store.AdmitAsync(a)).Admitted);
+        Assert.Equal(LimitKind.Tpm, (await Store.AdmitAsync(Admit(T0, 0, 300, k))).Refused);
+        await Store.SettleAsync(SettleRequest.For(a, 0, 100, T0));
+        Assert.True((await Store.AdmitAsync(Admit(T0, 0, 300, k))).Admitted);
+    }
+
+    [Fact]
+    public async Task Budget_resets_lazily_at_the_aligned_window_boundary()
+    {
+        var k = Key(Id(), new SubjectLimits(MaxBudget: 1m, BudgetDuration: "1h"));
+        var a = Admit(T0, Money.ToNanos(1m), 0, k);
+        Assert.True((await Store.AdmitAsync(a)).Admitted);
+        await Store.SettleAsync(SettleRequest.For(a, Money.ToNanos(1m), 0, T0));
+        Assert.Equal(LimitKind.Budget, (await Store.AdmitAsync(Admit(T0.AddMinutes(59), 1, 0, k))).Refused);
+        var nextHour = new DateTimeOffset(2026, 11, 25, 13, 0, 0, TimeSpan.Zero);
+        Assert.True((await Store.AdmitAsync(Admit(nextHour, Money.ToNanos(1m), 0, k))).Admitted);
+        Assert.Equal(0, (await Store.GetUsageAsync(k.Subject, k.Limits, nextHour)).SpendNanos);
+    }
+
+    [Fact]
+    public async Task The_tightest_subject_wins_and_nothing_is_counted_on_refusal()
+    {
+        var key = Key(Id(), new SubjectLimits(Rpm: 100));
+        var team = new SubjectCharge(Subjects.Team(Id()), new SubjectLimits(Rpm: 1));
+        Assert.True((await Store.AdmitAsync(Admit(T0, 0, 0, key, team))).Admitted);
+        var refused = await Store.AdmitAsync(Admit(T0, 0, 0, key, team));
+        Assert.Equal(LimitKind.Rpm, refused.Refused);
+        Assert.Equal(team.Subject, refused.RefusedSubject);
+        Assert.Equal(1, (await Store.GetUsageAsync(key.Subject, key.Limits, T0)).Requests);
+    }
+
+    [Fact]
+    public async Task Parallel_limit_counts_calls_in_flight()
+    {
+        var k = Key(Id(), new SubjectLimits(MaxParallel: 2));
+        var a = Admit(T0, 0, 0, k);
+        Assert.True((await Store.AdmitAsync(a)).Admitted);
+        Assert.True((await Store.AdmitAsync(Admit(T0, 0, 0, k))).Admitted);
+        Assert.Equal(LimitKind.Parallel, (await Store.AdmitAsync(Admit(T0, 0, 0, k))).Refused);
+        await Store.SettleAsync(SettleRequest.For(a, 0, 0, T0));
+        Assert.True((await Store.AdmitAsync(Admit(T0, 0, 0, k))).Admitted);
+    }
+
+    [Fact]
+    public async Task Concurrent_admits_never_overshoot_the_budget()
+    {
+        var k = Key(Id(), new SubjectLimits(MaxBudget: 0.25m));
+        var cost = Money.ToNanos(0.01m);
+        var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => Task.Run(() => Store.AdmitAsync(Admit(T0, cost, 1, k)))));
+        Assert.Equal(25, results.Count(r => r.Admitted));
+        Assert.All(results.Where(r => !r.Admitted), r => Assert.Equal(LimitKind.Budget, r.Refused));
+        Assert.Equal(25 * cost, (await Store.GetUsageAsync(k.Subject, k.Limits, T0)).ReservedNanos);
+    }
+}
