@@ -17,7 +17,7 @@ public sealed class GatewayConfigLoader
     private static readonly HashSet<string> EntryKeys = ["model_name", "litellm_params", "model_info"];
     private static readonly HashSet<string> GeneralKeys = ["master_key", "max_request_size_mb"];
 
-    /// <summary>litellm_params kept for providers that land later (Anthropic, Gemini, Bedrock); read, not yet used.</summary>
+    /// <summary>Provider-specific litellm_params, kept in DeploymentConfig.ProviderSettings for the adapters that use them (Bedrock, Anthropic).</summary>
     private static readonly HashSet<string> ProviderSettingKeys =
     [
         "aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_profile_name",

@@ -43,6 +43,9 @@ public sealed class SqliteGovernanceStore : IGovernanceStore
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
+        // Microsoft.Data.Sqlite's async methods run synchronously (and may wait on the busy timeout). Kestrel runs
+        // request code inline on its socket threads (see GatewayApp), so move store work to the thread pool.
+        await Task.Yield();
         await EnsureCreated();
         return await OpenRawAsync(ct);
     }
