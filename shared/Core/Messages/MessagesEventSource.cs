@@ -21,7 +21,7 @@ public abstract class MessagesEventSource : IAsyncDisposable
 /// <summary>An Anthropic upstream's own events, forwarded as they arrive.</summary>
 internal sealed class PassthroughEvents(UpstreamStream upstream) : MessagesEventSource
 {
-    private readonly SseReader _reader = new(upstream.Body);
+    private readonly UpstreamSse _events = new(upstream);
     private byte[] _current = [];
     private AnthropicUsage? _usage;
 
@@ -32,29 +32,17 @@ internal sealed class PassthroughEvents(UpstreamStream upstream) : MessagesEvent
     {
         while (true)
         {
-            bool got;
-            try
-            {
-                got = await _reader.ReadEventAsync(upstream.NextReadToken());
-            }
-            catch (Exception e) when (e is not GatewayException)
-            {
-                throw upstream.MapReadFailure(e, ct);
-            }
+            var got = await _events.ReadAsync(ct);
             if (!got) return false;
-            if (_reader.Data.IsEmpty) continue;
-            var name = _reader.EventName.IsEmpty ? "message"u8 : _reader.EventName;
-            if (name.SequenceEqual("message_start"u8) || name.SequenceEqual("message_delta"u8)) _usage = AnthropicUsage.FromEvent(_reader.Data.Span, _usage);
-            _current = MessagesEventWriter.SseEvent(name, _reader.Data.Span);
+            if (_events.Data.IsEmpty) continue;
+            var name = _events.EventName.IsEmpty ? "message"u8 : _events.EventName;
+            if (name.SequenceEqual("message_start"u8) || name.SequenceEqual("message_delta"u8)) _usage = AnthropicUsage.FromEvent(_events.Data.Span, _usage);
+            _current = MessagesEventWriter.SseEvent(name, _events.Data.Span);
             return true;
         }
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        _reader.Dispose();
-        await upstream.DisposeAsync();
-    }
+    public override ValueTask DisposeAsync() => _events.DisposeAsync();
 }
 
 /// <summary>Any other provider's OpenAI chunks, translated into Anthropic events as each chunk arrives.</summary>

@@ -1,3 +1,4 @@
+using Gateway.Streaming;
 using Gateway.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -47,11 +48,7 @@ internal static class MessagesRelay
 
     private static void Start(HttpResponse response, GatewayRequestFeature timing, ref bool started)
     {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        timing.StampOverhead(response);
+        SseResponse.Start(response, timing);
         started = true;
     }
 }

@@ -70,11 +70,7 @@ public static class StreamRelay
 
     private static void Start(HttpResponse response, GatewayRequestFeature timing, ref bool started)
     {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        timing.StampOverhead(response);
+        SseResponse.Start(response, timing);
         started = true;
     }
 }

@@ -15,7 +15,7 @@ namespace Gateway.Providers.Anthropic;
 /// </summary>
 internal sealed class AnthropicChatStream(UpstreamStream upstream, OpenAIChunkWriter chunks, bool structured) : ChatStream
 {
-    private readonly SseReader _reader = new(upstream.Body);
+    private readonly UpstreamSse _events = new(upstream);
     private readonly Dictionary<int, int> _toolIndexByBlock = [];
     private readonly HashSet<int> _structuredBlocks = [];
     private AnthropicUsage _usage;
@@ -29,18 +29,10 @@ internal sealed class AnthropicChatStream(UpstreamStream upstream, OpenAIChunkWr
     {
         while (!_stopped)
         {
-            bool got;
-            try
-            {
-                got = await _reader.ReadEventAsync(upstream.NextReadToken());
-            }
-            catch (Exception e) when (e is not GatewayException)
-            {
-                throw upstream.MapReadFailure(e, ct);
-            }
-            if (!got) throw Errors.UpstreamUnreachable(upstream.Deployment.Label, "the stream ended before message_stop");
-            if (_reader.Data.IsEmpty) continue;
-            if (Translate(_reader.Data.Span) is { } chunk)
+            var got = await _events.ReadAsync(ct);
+            if (!got) throw Errors.UpstreamUnreachable(_events.Upstream.Deployment.Label, "the stream ended before message_stop");
+            if (_events.Data.IsEmpty) continue;
+            if (Translate() is { } chunk)
             {
                 _current = chunk;
                 return true;
@@ -49,19 +41,9 @@ internal sealed class AnthropicChatStream(UpstreamStream upstream, OpenAIChunkWr
         return false;
     }
 
-    private byte[]? Translate(ReadOnlySpan<byte> data)
+    private byte[]? Translate()
     {
-        var reader = new Utf8JsonReader(data);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException e)
-        {
-            throw Errors.UpstreamProtocol(upstream.Deployment.Label, "bad stream event: " + e.Message);
-        }
-        using (doc)
+        using (var doc = _events.ParseData())
         {
             var e = doc.RootElement;
             switch (JsonBytes.String(e, "type"))
@@ -84,7 +66,7 @@ internal sealed class AnthropicChatStream(UpstreamStream upstream, OpenAIChunkWr
                     _stopped = true;
                     return chunks.Usage(_usage.ToOpenAI());
                 case "error":
-                    throw AnthropicErrors.FromEvent(data);
+                    throw AnthropicErrors.FromEvent(_events.Data.Span);
                 default:
                     return null; // ping, content_block_stop, and event types added later
             }
@@ -121,9 +103,5 @@ internal sealed class AnthropicChatStream(UpstreamStream upstream, OpenAIChunkWr
         }
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        _reader.Dispose();
-        await upstream.DisposeAsync();
-    }
+    public override ValueTask DisposeAsync() => _events.DisposeAsync();
 }

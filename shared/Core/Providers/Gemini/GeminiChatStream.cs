@@ -14,7 +14,7 @@ namespace Gateway.Providers.Gemini;
 /// </summary>
 internal sealed class GeminiChatStream(UpstreamStream upstream, OpenAIChunkWriter chunks) : ChatStream
 {
-    private readonly SseReader _reader = new(upstream.Body);
+    private readonly UpstreamSse _events = new(upstream);
     private TokenUsage? _usage;
     private int _tools;
     private bool _roleSent;
@@ -28,25 +28,17 @@ internal sealed class GeminiChatStream(UpstreamStream upstream, OpenAIChunkWrite
     {
         while (!_done)
         {
-            bool got;
-            try
-            {
-                got = await _reader.ReadEventAsync(upstream.NextReadToken());
-            }
-            catch (Exception e) when (e is not GatewayException)
-            {
-                throw upstream.MapReadFailure(e, ct);
-            }
+            var got = await _events.ReadAsync(ct);
             if (!got)
             {
                 _done = true;
-                if (!_ended) throw Errors.UpstreamUnreachable(upstream.Deployment.Label, "the stream ended without a finish reason");
+                if (!_ended) throw Errors.UpstreamUnreachable(_events.Upstream.Deployment.Label, "the stream ended without a finish reason");
                 if (_usage is not { } u) return false;
                 _current = chunks.Usage(u);
                 return true;
             }
-            if (_reader.Data.IsEmpty) continue;
-            if (Translate(_reader.Data.Span) is { } chunk)
+            if (_events.Data.IsEmpty) continue;
+            if (Translate() is { } chunk)
             {
                 _current = chunk;
                 return true;
@@ -55,19 +47,9 @@ internal sealed class GeminiChatStream(UpstreamStream upstream, OpenAIChunkWrite
         return false;
     }
 
-    private byte[]? Translate(ReadOnlySpan<byte> data)
+    private byte[]? Translate()
     {
-        var reader = new Utf8JsonReader(data);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException e)
-        {
-            throw Errors.UpstreamProtocol(upstream.Deployment.Label, "bad stream event: " + e.Message);
-        }
-        using (doc)
+        using (var doc = _events.ParseData())
         {
             if (JsonBytes.TryGet(doc.RootElement, "error", JsonValueKind.Object, out var error)) throw GeminiErrors.FromEvent(error);
             var a = GeminiAnswer.Read(doc.RootElement);
@@ -106,9 +88,5 @@ internal sealed class GeminiChatStream(UpstreamStream upstream, OpenAIChunkWrite
         }
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        _reader.Dispose();
-        await upstream.DisposeAsync();
-    }
+    public override ValueTask DisposeAsync() => _events.DisposeAsync();
 }
