@@ -28,10 +28,6 @@ public sealed class ApiRequest : IDisposable
     /// <summary>Books what the call cost (null usage: unknown, the reserved worst case is booked). Every endpoint calls it once it has usage.</summary>
     public Task SettleAsync(Chat.TokenUsage? usage) => Budget?.SettleAsync(usage) ?? Task.CompletedTask;
 
-    /// <summary>Settles from a complete OpenAI-format response body.</summary>
-    public Task SettleAsync(ReadOnlyMemory<byte> responseBody) =>
-        Budget is null ? Task.CompletedTask : Budget.SettleAsync(Chat.UsageReader.Read(responseBody.Span).Usage);
-
     public void Dispose()
     {
         Body.Dispose();

@@ -14,7 +14,7 @@ internal static class AnthropicMessagesWriter
     public static void Write(Utf8JsonWriter w, JsonElement messages)
     {
         w.WriteStartArray("messages");
-        var turn = new Turn(w);
+        var turn = new TurnWriter(w, "content");
         var i = 0;
         foreach (var m in messages.EnumerateArray())
         {
@@ -26,7 +26,7 @@ internal static class AnthropicMessagesWriter
                     WriteUserContent(turn, "user", content, $"messages[{i}]");
                     break;
                 case "assistant":
-                    foreach (var (text, cache) in TextParts(content)) turn.Text("assistant", text, cache);
+                    foreach (var (text, cache) in TextParts(content)) WriteText(turn.Open("assistant"), text, cache);
                     if (JsonBytes.TryGet(m, "tool_calls", JsonValueKind.Array, out var calls))
                     {
                         var j = 0;
@@ -51,10 +51,10 @@ internal static class AnthropicMessagesWriter
     public static void WriteSystemAsUser(Utf8JsonWriter w, JsonElement messages)
     {
         w.WriteStartArray("messages");
-        var turn = new Turn(w);
+        var turn = new TurnWriter(w, "content");
         foreach (var m in messages.EnumerateArray())
             if (m.TryGetProperty("content", out var content))
-                foreach (var (text, cache) in TextParts(content)) turn.Text("user", text, cache);
+                foreach (var (text, cache) in TextParts(content)) WriteText(turn.Open("user"), text, cache);
         turn.Close();
         w.WriteEndArray();
     }
@@ -89,11 +89,11 @@ internal static class AnthropicMessagesWriter
         cache.WriteTo(w);
     }
 
-    private static void WriteUserContent(Turn turn, string role, JsonElement content, string param)
+    private static void WriteUserContent(TurnWriter turn, string role, JsonElement content, string param)
     {
         if (content.ValueKind != JsonValueKind.Array)
         {
-            foreach (var (text, cache) in TextParts(content)) turn.Text(role, text, cache);
+            foreach (var (text, cache) in TextParts(content)) WriteText(turn.Open(role), text, cache);
             return;
         }
         var k = 0;
@@ -103,7 +103,7 @@ internal static class AnthropicMessagesWriter
             var cache = part.TryGetProperty("cache_control", out var cc) ? cc : default;
             if (type == "text")
             {
-                if (JsonBytes.String(part, "text") is { } t && !string.IsNullOrWhiteSpace(t)) turn.Text(role, t, cache);
+                if (JsonBytes.String(part, "text") is { } t && !string.IsNullOrWhiteSpace(t)) WriteText(turn.Open(role), t, cache);
             }
             else if (type == "image_url")
             {
@@ -151,7 +151,7 @@ internal static class AnthropicMessagesWriter
         w.WriteEndObject();
     }
 
-    private static void WriteToolUse(Turn turn, JsonElement call, string param)
+    private static void WriteToolUse(TurnWriter turn, JsonElement call, string param)
     {
         var f = call.TryGetProperty("function", out var fn) ? fn : default;
         var id = JsonBytes.String(call, "id") ?? throw Errors.MissingField(param + ".id", "the tool call's id");
@@ -168,7 +168,7 @@ internal static class AnthropicMessagesWriter
     }
 
     /// <summary>A tool message; <c>is_error: true</c> on it (a gateway extension, also set by /v1/messages) marks a failed call.</summary>
-    private static void WriteToolResult(Turn turn, JsonElement m, JsonElement content, string param)
+    private static void WriteToolResult(TurnWriter turn, JsonElement m, JsonElement content, string param)
     {
         var id = JsonBytes.String(m, "tool_call_id") ?? throw Errors.MissingField(param + ".tool_call_id", "the id of the tool call this answers");
         var w = turn.Open("user");
@@ -184,32 +184,5 @@ internal static class AnthropicMessagesWriter
         }
         if (m.TryGetProperty("is_error", out var e) && e.ValueKind == JsonValueKind.True) w.WriteBoolean("is_error", true);
         w.WriteEndObject();
-    }
-
-    /// <summary>The turn being written; opening one of another role closes the previous.</summary>
-    private sealed class Turn(Utf8JsonWriter w)
-    {
-        private string? _role;
-
-        public Utf8JsonWriter Open(string role)
-        {
-            if (_role == role) return w;
-            Close();
-            w.WriteStartObject();
-            w.WriteString("role", role);
-            w.WriteStartArray("content");
-            _role = role;
-            return w;
-        }
-
-        public void Text(string role, string text, JsonElement cache) => WriteText(Open(role), text, cache);
-
-        public void Close()
-        {
-            if (_role is null) return;
-            w.WriteEndArray();
-            w.WriteEndObject();
-            _role = null;
-        }
     }
 }

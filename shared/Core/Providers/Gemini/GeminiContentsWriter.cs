@@ -13,7 +13,7 @@ internal static class GeminiContentsWriter
     public static void Write(Utf8JsonWriter w, JsonElement messages, bool systemAsUser = false)
     {
         var names = GeminiToolCallIds.NamesById(messages);
-        var turn = new Turn(w);
+        var turn = new TurnWriter(w, "parts");
         w.WriteStartArray("contents");
         var i = 0;
         foreach (var m in messages.EnumerateArray())
@@ -69,7 +69,7 @@ internal static class GeminiContentsWriter
         w.WriteEndObject();
     }
 
-    private static void WriteUser(Turn turn, JsonElement content, string param)
+    private static void WriteUser(TurnWriter turn, JsonElement content, string param)
     {
         if (content.ValueKind == JsonValueKind.String)
         {
@@ -134,7 +134,7 @@ internal static class GeminiContentsWriter
     }
 
     /// <summary>A tool message; its text goes in <c>response.result</c>, or <c>response.error</c> when <c>is_error</c> is set.</summary>
-    private static void WriteFunctionResponse(Turn turn, JsonElement m, JsonElement content, Dictionary<string, string> names, string param)
+    private static void WriteFunctionResponse(TurnWriter turn, JsonElement m, JsonElement content, Dictionary<string, string> names, string param)
     {
         var id = JsonBytes.String(m, "tool_call_id") ?? throw Errors.MissingField(param + ".tool_call_id", "the id of the tool call this answers");
         var name = names.GetValueOrDefault(id) ?? GeminiToolCallIds.NameFromId(id)
@@ -149,29 +149,5 @@ internal static class GeminiContentsWriter
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndObject();
-    }
-
-    private sealed class Turn(Utf8JsonWriter w)
-    {
-        private string? _role;
-
-        public Utf8JsonWriter Open(string role)
-        {
-            if (_role == role) return w;
-            Close();
-            w.WriteStartObject();
-            w.WriteString("role", role);
-            w.WriteStartArray("parts");
-            _role = role;
-            return w;
-        }
-
-        public void Close()
-        {
-            if (_role is null) return;
-            w.WriteEndArray();
-            w.WriteEndObject();
-            _role = null;
-        }
     }
 }
