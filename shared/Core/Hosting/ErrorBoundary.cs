@@ -1,5 +1,6 @@
 using Gateway.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Hosting;
@@ -32,7 +33,7 @@ internal sealed partial class ErrorBoundary(RequestDelegate next, ILogger<ErrorB
         catch (BadHttpRequestException e) when (!ctx.Response.HasStarted)
         {
             await ErrorWriter.WriteAsync(ctx, e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? Errors.PayloadTooLarge(ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)
+                ? Errors.PayloadTooLarge(ctx.RequestServices.GetRequiredService<Config.GatewayConfig>().MaxRequestBytes)
                 : Errors.BadRequest("The request could not be read: " + e.Message));
         }
         catch (Exception e) when (!ctx.Response.HasStarted)
