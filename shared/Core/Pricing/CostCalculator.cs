@@ -1,0 +1,40 @@
+using Gateway.Chat;
+
+namespace Gateway.Pricing;
+
+/// <summary>
+/// Prices one call's <see cref="TokenUsage"/>. Every translator normalises usage to OpenAI's meaning:
+/// <see cref="TokenUsage.PromptTokens"/> includes the cache-read and cache-write tokens, and
+/// <see cref="TokenUsage.CompletionTokens"/> includes the reasoning tokens; so each part is taken out of its total
+/// before the rest is charged at the plain rate.
+/// </summary>
+public static class CostCalculator
+{
+    public static CostBreakdown Price(ModelRates rates, TokenUsage usage, int images = 0)
+    {
+        var request = rates.PerRequest;
+        var imageCost = Math.Max(0, images) * rates.PerImage;
+
+        if (rates.IsEmbedding)
+        {
+            // Embeddings bill input only; some upstreams report just total_tokens.
+            var tokens = usage.PromptTokens > 0 ? usage.PromptTokens : Math.Max(0, usage.TotalTokens);
+            return new CostBreakdown(tokens * rates.InputPerToken, 0, 0, 0, 0, request, imageCost);
+        }
+
+        var cached = Math.Max(0, usage.CachedTokens);
+        var written = Math.Max(0, usage.CacheWriteTokens);
+        var reasoning = Math.Max(0, usage.ReasoningTokens);
+        var plainInput = Math.Max(0L, (long)usage.PromptTokens - cached - written);
+        var plainOutput = Math.Max(0L, (long)usage.CompletionTokens - reasoning);
+
+        return new CostBreakdown(
+            Input: plainInput * rates.InputPerToken,
+            CacheRead: cached * rates.CacheReadPerToken,
+            CacheWrite: written * rates.CacheWritePerToken,
+            Output: plainOutput * rates.OutputPerToken,
+            Reasoning: reasoning * rates.ReasoningPerToken,
+            Request: request,
+            Images: imageCost);
+    }
+}

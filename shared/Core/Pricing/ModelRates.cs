@@ -1,0 +1,20 @@
+namespace Gateway.Pricing;
+
+/// <summary>
+/// What one model charges, in US dollars, with every fallback already applied: a model without a cache-read or
+/// cache-write price charges its input rate for those tokens, and one without a reasoning price charges its output rate.
+/// </summary>
+public readonly record struct ModelRates(
+    decimal InputPerToken,
+    decimal OutputPerToken,
+    decimal CacheReadPerToken,
+    decimal CacheWritePerToken,
+    decimal ReasoningPerToken,
+    decimal PerImage,
+    decimal PerRequest,
+    int MaxOutputTokens,
+    bool IsEmbedding)
+{
+    /// <summary>The output budget assumed for a model that does not state one.</summary>
+    public const int DefaultMaxOutputTokens = 4096;
+}

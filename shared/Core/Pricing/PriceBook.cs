@@ -1,0 +1,64 @@
+using Gateway.Config;
+using Gateway.Keys;
+
+namespace Gateway.Pricing;
+
+/// <summary>
+/// The price of every configured deployment, worked out once at start-up: the table entry of
+/// <c>model_info.base_model</c> (or else of the deployment's own <c>provider/model</c>), with <c>model_info</c>'s
+/// price fields applied over it. Also the <see cref="IModelPrices"/> the limits reserve against.
+/// </summary>
+public sealed class PriceBook : IModelPrices
+{
+    /// <summary>What <see cref="For"/> answers for a model name with no known price.</summary>
+    public static readonly ModelPrice Unknown = new(0, 0, ModelRates.DefaultMaxOutputTokens);
+
+    private readonly PriceTable _table;
+    private readonly Dictionary<DeploymentConfig, ModelRates?> _rates = [];
+    private readonly Dictionary<string, ModelPrice> _groups = new(StringComparer.Ordinal);
+
+    public PriceBook(GatewayConfig config) : this(config, PriceTable.Default) { }
+
+    /// <exception cref="ConfigException">A <c>model_info</c> price field is not a usable number.</exception>
+    public PriceBook(GatewayConfig config, PriceTable table)
+    {
+        _table = table;
+        var problems = new List<string>();
+        foreach (var d in config.Deployments)
+        {
+            var rates = Resolve(d, problems);
+            _rates[d] = rates;
+            var price = rates is { } r ? new ModelPrice(r.InputPerToken, r.OutputPerToken, r.MaxOutputTokens) : Unknown;
+            _groups[d.ModelName] = _groups.TryGetValue(d.ModelName, out var q) ? Dearest(price, q) : price;
+        }
+        if (problems.Count > 0) throw new ConfigException(config.Source, problems);
+    }
+
+    /// <summary>The deployment's rates; null when neither the table nor its <c>model_info</c> prices it.</summary>
+    public ModelRates? Rates(DeploymentConfig deployment)
+    {
+        if (_rates.TryGetValue(deployment, out var rates)) return rates;
+        var problems = new List<string>();
+        rates = Resolve(deployment, problems);
+        return problems.Count == 0 ? rates : throw new ConfigException(deployment.Describe(), problems);
+    }
+
+    /// <summary>The dearest input rate, output rate and output limit across the model name's deployments (an
+    /// unpriced deployment counts as zero), so a reservation covers whichever deployment serves the call.</summary>
+    public ModelPrice For(string modelName) => _groups.TryGetValue(modelName, out var p) ? p : Unknown;
+
+    /// <summary>The id the table is asked for: <c>model_info.base_model</c>, else <c>provider/model</c>.</summary>
+    public static string PricedModelId(DeploymentConfig d) =>
+        d.ModelInfo[PriceFields.BaseModel] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var b) && !string.IsNullOrWhiteSpace(b)
+            ? b
+            : $"{d.Provider}/{d.UpstreamModel}";
+
+    private ModelRates? Resolve(DeploymentConfig d, List<string> problems)
+    {
+        var entry = _table.Find(PricedModelId(d));
+        return ModelInfoPrices.Apply(entry, d.ModelInfo, d.Describe(), problems)?.Resolve();
+    }
+
+    private static ModelPrice Dearest(ModelPrice a, ModelPrice b) => new(
+        Math.Max(a.InputPerToken, b.InputPerToken), Math.Max(a.OutputPerToken, b.OutputPerToken), Math.Max(a.MaxOutputTokens, b.MaxOutputTokens));
+}
