@@ -97,6 +97,9 @@ public sealed class GatewayProcess : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    /// <summary>SIGKILL: no shutdown, no flushing, as a crashed or evicted instance ends.</summary>
+    public void Kill() => _process.Kill();
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

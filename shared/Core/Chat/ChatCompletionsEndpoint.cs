@@ -14,19 +14,22 @@ public sealed class ChatCompletionsEndpoint(ModelRouter router, ApiRequest.Reade
         var ct = ctx.RequestAborted;
         using var api = await reader.ReadAsync(ctx);
         using var request = ChatRequest.Parse(api.Body.Memory);
+        api.Call.Describe(request.Model, request.Stream, request.User);
         var group = router.Resolve(request.Model);
         var timing = api.Timing;
 
         if (!request.Stream)
         {
-            var result = await ModelRouter.RunAsync(group, d => d.Chat.CompleteAsync(new ChatCall(request, d.Config, timing), ct), ct);
-            await api.SettleAsync(result.Usage);
+            var result = await ModelRouter.RunAsync(group, d => d.Chat.CompleteAsync(new ChatCall(request, d.Config, timing), ct), ct, api.Call);
+            api.Call.ResponseBody = result.Body;
+            await api.CompleteAsync(result.Usage);
             await JsonResponse.WriteAsync(ctx, result.Body, timing);
             return;
         }
 
-        await using var stream = await ModelRouter.RunAsync(group, d => d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), ct);
-        var outcome = await StreamRelay.RelayAsync(ctx, stream, request.ClientWantsUsage, timing, api.SettleAsync);
-        if (!outcome.Completed) await api.SettleAsync(outcome.Usage); // broken off: book what was used before it broke
+        await using var stream = await ModelRouter.RunAsync(group, d => d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), ct, api.Call);
+        var outcome = await StreamRelay.RelayAsync(ctx, stream, request.ClientWantsUsage, timing, u => api.CompleteAsync(u), u => api.Call.Price(u).Total);
+        // Broken off (upstream error, timeout, or the client left): book what was used before it broke.
+        if (!outcome.Completed) await api.CompleteAsync(outcome.Usage, outcome.Error ?? Errors.ClientClosed());
     }
 }

@@ -25,6 +25,9 @@ public sealed class ChatRequest : IDisposable
 
     public int N { get; private init; } = 1;
 
+    /// <summary>The client's own end user (<c>user</c>), recorded in the spend event.</summary>
+    public string? User { get; private init; }
+
     /// <summary>LiteLLM's <c>mock_response</c> directive; never sent upstream.</summary>
     public string? MockResponse { get; private init; }
 
@@ -64,7 +67,9 @@ public sealed class ChatRequest : IDisposable
             string? mock = null;
             if (root.TryGetProperty("mock_response", out var mr) && mr.ValueKind == JsonValueKind.String) mock = mr.GetString();
 
-            return new ChatRequest(doc) { Model = model, Stream = stream, ClientWantsUsage = stream && wantsUsage, N = n, MockResponse = mock };
+            var user = root.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+
+            return new ChatRequest(doc) { Model = model, Stream = stream, ClientWantsUsage = stream && wantsUsage, N = n, MockResponse = mock, User = user };
         }
         catch
         {

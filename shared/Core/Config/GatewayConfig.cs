@@ -12,6 +12,12 @@ public sealed record GatewayConfig
 
     public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
 
+    /// <summary>Whether spend events carry the request and response bodies (off by default), and their size cap.</summary>
+    public Gateway.Spend.BodyCapture SpendBodies { get; init; } = new(false, Gateway.Spend.BodyCapture.DefaultMaxBytes);
+
+    /// <summary>Where spend events go (<c>GATEWAY_SPEND_SINK</c> and friends): straight into the store by default.</summary>
+    public Gateway.Spend.SpendSettings Spend { get; init; } = new();
+
     /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
     public Keys.StoreSettings Store { get; init; } = new();
 

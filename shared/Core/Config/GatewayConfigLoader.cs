@@ -15,7 +15,7 @@ public sealed class GatewayConfigLoader
 
     private static readonly HashSet<string> TopLevelKeys = ["model_list", "general_settings", "litellm_settings", "router_settings", "environment_variables"];
     private static readonly HashSet<string> EntryKeys = ["model_name", "litellm_params", "model_info"];
-    private static readonly HashSet<string> GeneralKeys = ["master_key", "max_request_size_mb"];
+    private static readonly HashSet<string> GeneralKeys = ["master_key", "max_request_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes"];
 
     /// <summary>Provider-specific litellm_params, kept in DeploymentConfig.ProviderSettings for the adapters that use them (Bedrock, Anthropic).</summary>
     private static readonly HashSet<string> ProviderSettingKeys =
@@ -55,6 +55,7 @@ public sealed class GatewayConfigLoader
         var deployments = new List<DeploymentConfig>();
         string? masterKey = null;
         var maxBytes = GatewayConfig.DefaultMaxRequestBytes;
+        var bodies = new Spend.BodyCapture(false, Spend.BodyCapture.DefaultMaxBytes);
 
         if (root is not null)
         {
@@ -75,6 +76,13 @@ public sealed class GatewayConfigLoader
                     _problems.Add($"{At(general)}general_settings.master_key: must start with 'sk-' (LiteLLM's rule; it keeps keys recognisable in logs and scanners)");
                 if (OptionalNumber(general, "max_request_size_mb", "general_settings.max_request_size_mb", min: 0.001) is { } mb)
                     maxBytes = (long)(mb * 1024 * 1024);
+                if (OptionalString(general, "store_prompts_in_spend_logs", "general_settings.store_prompts_in_spend_logs") is { } store)
+                {
+                    if (bool.TryParse(store, out var on)) bodies = bodies with { Enabled = on };
+                    else _problems.Add($"{At(Child(general, "store_prompts_in_spend_logs")!)}general_settings.store_prompts_in_spend_logs: '{store}' must be true or false");
+                }
+                if (OptionalNumber(general, "spend_logs_max_body_bytes", "general_settings.spend_logs_max_body_bytes", min: 1, max: 1_000_000, integer: true) is { } cap)
+                    bodies = bodies with { MaxBytes = (int)cap };
             }
             foreach (var section in new[] { "litellm_settings", "router_settings" })
                 if (Child(root, section) is YamlMappingNode m && m.Children.Count > 0)
@@ -88,6 +96,7 @@ public sealed class GatewayConfigLoader
             Deployments = deployments,
             MasterKey = masterKey,
             MaxRequestBytes = maxBytes,
+            SpendBodies = bodies,
             Source = _source,
             Warnings = _warnings,
             EnvironmentVariables = _declaredEnv,

@@ -46,6 +46,13 @@ internal sealed partial class ErrorBoundary(RequestDelegate next, ILogger<ErrorB
             // Mid-stream: the status is already sent; log and end the response.
             LogUnhandled(e, feature.RequestId, ctx.Request.Method, ctx.Request.Path);
         }
+        finally
+        {
+            // An admitted call that ended without its spend event (an error, a client that left): write it now, before
+            // the response completes. The error writers noted the error; otherwise the client left.
+            if (Spend.CallRecord.Of(ctx) is { Emitted: false } call)
+                await call.EmitFailureAsync(ctx.RequestAborted.IsCancellationRequested ? Errors.ClientClosed() : Errors.Internal(feature.RequestId));
+        }
     }
 
     private static GatewayException RouteError(HttpContext ctx) => ctx.Response.StatusCode == 405

@@ -16,7 +16,7 @@ public static class GatewayApp
         var env = options.Environment;
         var loaded = options.Config ?? ConfigLocator.Load(args, env);
         var masterKey = NonEmpty(env("GATEWAY_MASTER_KEY")) ?? NonEmpty(env("LITELLM_MASTER_KEY")) ?? loaded.MasterKey;
-        var config = loaded with { MasterKey = masterKey, Store = Keys.StoreSettings.From(env) };
+        var config = loaded with { MasterKey = masterKey, Store = Keys.StoreSettings.From(env), Spend = Spend.SpendSettings.From(env) };
         foreach (var (name, value) in config.EnvironmentVariables)
             if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(name)))
                 System.Environment.SetEnvironmentVariable(name, value);

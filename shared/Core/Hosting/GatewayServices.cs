@@ -12,6 +12,8 @@ using Gateway.Providers;
 using Gateway.Providers.Azure;
 using Gateway.Providers.Bedrock.Signing;
 using Gateway.Routing;
+using Gateway.Spend;
+using Gateway.Triggers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +34,9 @@ public static class GatewayServices
         services.AddSingleton<AwsCredentialSource>();
         services.AddSingleton<ProviderFactory>();
         services.AddSingleton<ModelRouter>();
+        services.AddSpend(config);
         services.AddGovernance(config.Store);
+        services.AddTriggers();
         services.AddSingleton<IRequestAuthenticator>(sp => new MasterKeyAuthenticator(config.MasterKey, sp.GetRequiredService<Keys.KeyCache>()));
         services.AddSingleton<ApiRequest.Reader>();
         services.AddSingleton<ChatCompletionsEndpoint>();
@@ -69,6 +73,8 @@ public static class GatewayServices
         app.MapGet("/health/liveness", health.LivenessAsync);
         app.MapGet("/health/readiness", health.ReadinessAsync);
         app.MapGovernance();
+        app.MapSpend();
+        app.MapTriggers();
         return app;
     }
 

@@ -9,6 +9,7 @@ public static class ErrorWriter
 {
     public static async Task WriteAsync(HttpContext ctx, GatewayException error)
     {
+        Spend.CallRecord.Of(ctx)?.Failed(error);
         var response = ctx.Response;
         response.StatusCode = error.Status;
         response.ContentType = "application/json";

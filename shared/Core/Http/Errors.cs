@@ -34,6 +34,10 @@ public static class Errors
     public static GatewayException UpstreamProtocol(string deployment, string reason) =>
         new(502, "api_error", $"The upstream for {deployment} answered with something the gateway cannot read: {reason}", "upstream_bad_response");
 
+    /// <summary>Not sent to anyone (the client left); it names the outcome in the call's spend event. 499 as nginx logs it.</summary>
+    public static GatewayException ClientClosed() =>
+        new(499, "client_closed_request", "The client closed the connection before the response was complete.", "client_disconnected");
+
     public static GatewayException Internal(string requestId) =>
         new(500, "api_error", $"The gateway failed to handle this request (request id {requestId}). The details are in the gateway's log.", "internal_error");
 }

@@ -20,6 +20,11 @@ public sealed class GatewayRequestFeature
 
     public static GatewayRequestFeature? Get(HttpContext ctx) => ctx.Features.Get<GatewayRequestFeature>();
 
+    /// <summary>When the first streamed event went out (null until a stream starts).</summary>
+    public DateTimeOffset? FirstChunkAt { get; private set; }
+
+    public void MarkFirstChunk() => FirstChunkAt ??= DateTimeOffset.UtcNow;
+
     /// <summary>Marks the start of a wait on an upstream (send, headers, body or next stream chunk).</summary>
     public void UpstreamStarted() => _upstreamSince = Stopwatch.GetTimestamp();
 

@@ -1,33 +1,26 @@
-using Gateway.Chat;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Keys;
 
 /// <summary>
-/// A call's reservation, settled once with what the call actually cost. Endpoints settle with the usage they read;
-/// unknown usage (a dropped stream) books the reserved worst case; a call that never settles (it failed before an
-/// answer) is released at zero cost when disposed.
+/// A call's reservation, settled once with what the call actually cost (priced at the serving deployment's rates by
+/// the caller). Unknown usage (a dropped stream) books the reserved worst case; a call that never settles (it failed
+/// before an answer) is released at zero cost when disposed.
 /// </summary>
 public sealed partial class CallBudget(
-    IGovernanceStore store, AdmitRequest reservation, ModelPrice price, bool producesText, TimeProvider time, ILogger log, HttpResponse response, KeyGrant grant)
+    IGovernanceStore store, AdmitRequest reservation, TimeProvider time, ILogger log, HttpResponse response, KeyGrant grant)
     : IDisposable
 {
     private int _settled;
 
-    public async Task SettleAsync(TokenUsage? usage)
+    /// <param name="cost">What the call cost in dollars, with its tokens; null when its usage is unknown.</param>
+    public async Task SettleAsync((decimal Dollars, long Tokens)? cost)
     {
         if (Interlocked.Exchange(ref _settled, 1) == 1) return;
-        long cost = reservation.CostNanos, tokens = reservation.Tokens;
-        if (usage is { IsKnown: true } u)
-        {
-            var output = producesText ? u.CompletionTokens : 0;
-            var input = producesText ? u.PromptTokens : Math.Max(u.PromptTokens, u.TotalTokens);
-            cost = Money.ToNanos(price.Cost(input, output));
-            tokens = u.TotalTokens;
-        }
+        var (nanos, tokens) = cost is { } c ? (Money.ToNanos(c.Dollars), c.Tokens) : (reservation.CostNanos, reservation.Tokens);
         var now = time.GetUtcNow();
-        var usageAfter = await store.SettleAsync(SettleRequest.For(reservation, cost, tokens, now), CancellationToken.None);
+        var usageAfter = await store.SettleAsync(SettleRequest.For(reservation, nanos, tokens, now), CancellationToken.None);
         CallLimiter.WriteHeaders(response, grant, usageAfter);
     }
 

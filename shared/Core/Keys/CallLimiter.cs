@@ -35,7 +35,7 @@ public sealed class CallLimiter(IGovernanceStore store, IModelPrices prices, Tim
         var result = await store.AdmitAsync(request, CancellationToken.None);
         WriteHeaders(ctx.Response, grant, result.Usage);
         if (!result.Admitted) throw Refusal(result, grant);
-        return new CallBudget(store, request, price, producesText, time, log, ctx.Response, grant);
+        return new CallBudget(store, request, time, log, ctx.Response, grant);
     }
 
     internal static void WriteHeaders(HttpResponse response, KeyGrant grant, IReadOnlyList<SubjectUsage> usage)

@@ -15,7 +15,6 @@ public static class GovernanceServices
     {
         services.TryAddSingleton(settings);
         services.TryAddSingleton<IGovernanceStore>(_ => StoreFactory.Create(settings));
-        services.TryAddSingleton<IModelPrices>(sp => new ConfigModelPrices(sp.GetRequiredService<GatewayConfig>()));
         services.TryAddSingleton(new LimitSettings());
         services.TryAddSingleton(sp => new KeyCache(sp.GetRequiredService<IGovernanceStore>(), sp.GetRequiredService<TimeProvider>(), settings.KeyCacheTtl));
         services.TryAddSingleton<CallLimiter>();

@@ -20,6 +20,9 @@ public sealed record StoreSettings
     public string TablePrefix { get; init; } = "gateway";
     public TimeSpan KeyCacheTtl { get; init; } = TimeSpan.FromSeconds(KeyCache.DefaultTtlSeconds);
 
+    /// <summary><c>GATEWAY_TENANT</c>: the tenant this app serves, written on spend items where tenants share a table.</summary>
+    public string? Tenant { get; init; }
+
     public static StoreSettings From(Func<string, string?> env)
     {
         string? Get(string name) => env(name) is { Length: > 0 } v ? v : null;
@@ -39,6 +42,7 @@ public sealed record StoreSettings
             AwsRegion = Get("AWS_REGION") ?? Get("AWS_DEFAULT_REGION"),
             TablePrefix = Get("GATEWAY_TABLE_PREFIX") ?? "gateway",
             KeyCacheTtl = TimeSpan.FromSeconds(ttl),
+            Tenant = Get("GATEWAY_TENANT"),
         };
         if (Get("GATEWAY_SQLITE_PATH") is { } path) s = s with { SqlitePath = path };
         if (kind == "tables" && s.TablesConnectionString is null && s.TablesEndpoint is null)

@@ -35,6 +35,7 @@ public sealed class MessagesEndpoint(ModelRouter router, ApiRequest.Reader reade
         {
             var ct = ctx.RequestAborted;
             using var api = await reader.ReadAsync(ctx);
+            api.Call.NotBillable();
             using var doc = RequestJson.Parse(api.Body.Memory);
             var root = doc.RootElement;
             var model = RequestJson.RequiredString(root, "model", "the name of a model served by this gateway");
@@ -64,6 +65,7 @@ public sealed class MessagesEndpoint(ModelRouter router, ApiRequest.Reader reade
             throw Errors.MissingField("messages", "an array of messages");
         if (RequestJson.OptionalInt(root, "max_tokens", min: 1) is null) throw Errors.MissingField("max_tokens", "the most tokens to generate");
         var stream = RequestJson.OptionalBool(root, "stream") ?? false;
+        api.Call.Describe(model, stream);
         var group = router.Resolve(model);
         var timing = api.Timing;
         var beta = Beta(ctx);
@@ -80,8 +82,9 @@ public sealed class MessagesEndpoint(ModelRouter router, ApiRequest.Reader reade
                 using var request = ChatRequest.Parse(MessagesToOpenAI.Write(root, stream: false, d.Chat is OpenAIFamilyProvider));
                 var result = await d.Chat.CompleteAsync(new ChatCall(request, d.Config, timing), ct);
                 return (OpenAIToMessages.Write(result.Body, model, d.Config.Label), result.Usage);
-            }, ct);
-            await api.SettleAsync(usage);
+            }, ct, api.Call);
+            api.Call.ResponseBody = body;
+            await api.CompleteAsync(usage);
             await JsonResponse.WriteAsync(ctx, body, timing);
             return;
         }
@@ -100,9 +103,9 @@ public sealed class MessagesEndpoint(ModelRouter router, ApiRequest.Reader reade
                 request.Dispose();
                 throw;
             }
-        }, ct);
-        await MessagesRelay.RelayAsync(ctx, events, timing);
-        await api.SettleAsync(events.Usage);
+        }, ct, api.Call);
+        var outcome = await MessagesRelay.RelayAsync(ctx, events, timing, () => api.CompleteAsync(events.Usage));
+        if (!outcome.Completed) await api.CompleteAsync(events.Usage, outcome.Error ?? Errors.ClientClosed());
     }
 
     private static string? Beta(HttpContext ctx) => ctx.Request.Headers.TryGetValue("anthropic-beta", out var b) && b.Count > 0 ? b.ToString() : null;

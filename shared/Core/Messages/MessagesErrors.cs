@@ -13,6 +13,7 @@ public static class MessagesErrors
 {
     public static async Task WriteAsync(HttpContext ctx, GatewayException e)
     {
+        Spend.CallRecord.Of(ctx)?.Failed(e);
         var response = ctx.Response;
         response.StatusCode = e.Status;
         response.ContentType = "application/json";

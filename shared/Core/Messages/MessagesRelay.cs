@@ -10,8 +10,11 @@ namespace Gateway.Messages;
 /// </summary>
 internal static class MessagesRelay
 {
-    public static async Task RelayAsync(HttpContext ctx, MessagesEventSource events, GatewayRequestFeature timing)
+    /// <param name="beforeStop">Runs before the final <c>message_stop</c> event goes out (or at the end of a stream without
+    /// one), so the call's spend and budget are booked by the time the client sees the stream end.</param>
+    public static async Task<StreamOutcome> RelayAsync(HttpContext ctx, MessagesEventSource events, GatewayRequestFeature timing, Func<Task> beforeStop)
     {
+        var booked = false;
         var response = ctx.Response;
         var ct = ctx.RequestAborted;
         var writer = response.BodyWriter;
@@ -31,18 +34,26 @@ internal static class MessagesRelay
                     timing.UpstreamEnded();
                 }
                 if (!more) break;
+                if (!booked && events.Current.Span.StartsWith("event: message_stop"u8))
+                {
+                    booked = true;
+                    await beforeStop();
+                }
                 if (!started) Start(response, timing, ref started);
                 await writer.WriteAsync(events.Current, ct);
                 var flushed = await writer.FlushAsync(ct);
-                if (flushed.IsCompleted || flushed.IsCanceled) return;
+                if (flushed.IsCompleted || flushed.IsCanceled) return new StreamOutcome(null, false);
             }
+            if (!booked) await beforeStop();
             if (!started) Start(response, timing, ref started);
             await writer.FlushAsync(ct);
+            return new StreamOutcome(null, true);
         }
         catch (GatewayException e) when (started)
         {
             await writer.WriteAsync(MessagesErrors.SseEvent(e), CancellationToken.None);
             await writer.FlushAsync(CancellationToken.None);
+            return new StreamOutcome(null, false, e);
         }
     }
 

@@ -28,7 +28,8 @@ public sealed class ModelRouter
 
     public bool TryResolve(string model, out ModelGroup group) => _groups.TryGetValue(model, out group!);
 
-    public static async Task<T> RunAsync<T>(ModelGroup group, Func<Deployment, Task<T>> attempt, CancellationToken ct)
+    /// <param name="call">Told of every deployment tried, so the spend event names the one that served and counts retries.</param>
+    public static async Task<T> RunAsync<T>(ModelGroup group, Func<Deployment, Task<T>> attempt, CancellationToken ct, Spend.CallRecord? call = null)
     {
         var attempts = group.Attempts;
         GatewayException? last = null;
@@ -36,6 +37,7 @@ public sealed class ModelRouter
         foreach (var deployment in group.AttemptOrder(attempts))
         {
             if (n++ > 0 && last is not null) await BackoffAsync(n, group.Deployments.Count, ct);
+            call?.Attempting(deployment);
             try
             {
                 return await attempt(deployment);

@@ -13,5 +13,6 @@ public static class SseResponse
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         timing.StampOverhead(response);
+        timing.MarkFirstChunk();
     }
 }

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Streaming;
 
-/// <summary>How a relayed stream ended, and the usage read from it.</summary>
-public readonly record struct StreamOutcome(TokenUsage? Usage, bool Completed);
+/// <summary>How a relayed stream ended, the usage read from it, and the error that broke it off (null: completed, or the client left).</summary>
+public readonly record struct StreamOutcome(TokenUsage? Usage, bool Completed, GatewayException? Error = null);
 
 /// <summary>
 /// Forwards a <see cref="ChatStream"/> to the client as OpenAI SSE, flushing every chunk the moment it arrives.
@@ -19,8 +19,9 @@ public static class StreamRelay
     /// Runs with the stream's usage after the last chunk and before <c>[DONE]</c> is flushed, so what it books
     /// (spend, limits) is durable by the time the client sees the end of the stream.
     /// </param>
+    /// <param name="costOf">Prices the stream's usage, so the usage chunk the client asked for carries the call's cost as <c>usage.cost</c>.</param>
     public static async Task<StreamOutcome> RelayAsync(HttpContext ctx, ChatStream stream, bool clientWantsUsage, GatewayRequestFeature timing,
-        Func<TokenUsage?, Task>? beforeDone = null)
+        Func<TokenUsage?, Task>? beforeDone = null, Func<TokenUsage, decimal>? costOf = null)
     {
         var response = ctx.Response;
         var ct = ctx.RequestAborted;
@@ -48,7 +49,8 @@ public static class StreamRelay
                 if (facts.Usage is not null && !facts.HasChoices && !clientWantsUsage) continue;
                 if (!started) Start(response, timing, ref started);
                 writer.Write("data: "u8);
-                writer.Write(chunk.Span);
+                if (facts.Usage is { } priced && costOf is not null) writer.Write(UsageCost.Add(chunk.Span, costOf(priced)));
+                else writer.Write(chunk.Span);
                 writer.Write("\n\n"u8);
                 var flushed = await writer.FlushAsync(ct);
                 if (flushed.IsCompleted || flushed.IsCanceled) return new StreamOutcome(usage, false);
@@ -64,7 +66,7 @@ public static class StreamRelay
             // Headers are out: the error can only travel as an event. Before that, the caller answers with a status.
             writer.Write(ErrorWriter.ToSseEvent(e));
             await writer.FlushAsync(CancellationToken.None);
-            return new StreamOutcome(usage, false);
+            return new StreamOutcome(usage, false, e);
         }
     }
 

@@ -23,6 +23,9 @@ public sealed class TestGateway : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The app's services, for reading what it stored (spend logs, keys) the way its own API does.</summary>
+    public IServiceProvider Services => _app.Services;
     public string? MasterKey { get; }
 
     /// <summary>A client that sends the master key (if any) on every request.</summary>
@@ -31,6 +34,8 @@ public sealed class TestGateway : IAsyncDisposable
     public static async Task<TestGateway> StartAsync(string yaml, IDictionary<string, string>? env = null, Action<IServiceCollection>? services = null)
     {
         var vars = new Dictionary<string, string>(env ?? new Dictionary<string, string>());
+        // Each gateway gets its own embedded database (keys and spend), unless the test shares one on purpose.
+        vars.TryAdd("GATEWAY_SQLITE_PATH", Path.Combine(Path.GetTempPath(), "gw-test-" + Guid.NewGuid().ToString("N"), "gateway.db"));
         string? Env(string name) => vars.GetValueOrDefault(name);
         var config = GatewayConfigLoader.Parse(yaml, "test.yaml", Env);
         var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], new GatewayHostOptions

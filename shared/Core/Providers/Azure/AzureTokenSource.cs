@@ -4,11 +4,11 @@ using Gateway.Http;
 namespace Gateway.Providers.Azure;
 
 /// <summary>
-/// Entra tokens for Azure OpenAI from the app's identity (<c>DefaultAzureCredential</c>: managed identity in Azure,
-/// developer credentials locally). One token is shared and refreshed five minutes before it expires, so a request
-/// pays for a token fetch only on the first call and at refresh.
+/// Entra tokens for one audience (Azure OpenAI by default; Event Hubs for the spend sink) from the app's identity
+/// (<c>DefaultAzureCredential</c>: managed identity in Azure, developer credentials locally). One token is shared and
+/// refreshed five minutes before it expires, so a request pays for a token fetch only on the first call and at refresh.
 /// </summary>
-public sealed class AzureTokenSource(Func<TokenCredential> credentialFactory)
+public sealed class AzureTokenSource(Func<TokenCredential> credentialFactory, string scope = AzureTokenSource.CognitiveServicesScope)
 {
     public const string CognitiveServicesScope = "https://cognitiveservices.azure.com/.default";
 
@@ -25,14 +25,14 @@ public sealed class AzureTokenSource(Func<TokenCredential> credentialFactory)
         {
             if (IsFresh(_token)) return _token.Token;
             _credential ??= credentialFactory();
-            _token = await _credential.GetTokenAsync(new TokenRequestContext([CognitiveServicesScope]), ct);
+            _token = await _credential.GetTokenAsync(new TokenRequestContext([scope]), ct);
             return _token.Token;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new GatewayException(502, "authentication_error",
-                "The gateway could not get an Entra token for Azure OpenAI from its identity: " + e.Message +
-                " Set api_key, or give the app a managed identity with the Cognitive Services OpenAI User role.",
+                $"The gateway could not get an Entra token for {scope} from its identity: " + e.Message +
+                (scope == CognitiveServicesScope ? " Set api_key, or give the app a managed identity with the Cognitive Services OpenAI User role." : ""),
                 "upstream_credentials");
         }
         finally

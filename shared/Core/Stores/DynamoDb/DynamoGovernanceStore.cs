@@ -19,19 +19,7 @@ public sealed partial class DynamoGovernanceStore(IAmazonDynamoDB db, string tab
 
     public static DynamoGovernanceStore Create(StoreSettings s)
     {
-        var config = new AmazonDynamoDBConfig();
-        if (s.AwsRegion is { } region) config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
-        IAmazonDynamoDB client;
-        if (s.DynamoDbEndpoint is { } endpoint)
-        {
-            config.ServiceURL = endpoint;
-            config.AuthenticationRegion = s.AwsRegion ?? "us-east-1";
-            // A local endpoint (dynalite, DynamoDB Local) needs some credentials but checks none.
-            client = Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 }
-                ? new AmazonDynamoDBClient(config)
-                : new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), config);
-        }
-        else client = new AmazonDynamoDBClient(config);
+        var client = DynamoClients.Create(s);
         return new DynamoGovernanceStore(client, s.TablePrefix + "-governance");
     }
 

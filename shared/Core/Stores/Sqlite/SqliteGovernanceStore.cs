@@ -5,58 +5,24 @@ using Microsoft.Data.Sqlite;
 namespace Gateway.Stores.Sqlite;
 
 /// <summary>
-/// The embedded store: one SQLite file (WAL), shared safely by several processes. Admit and settle are each one
-/// <c>BEGIN IMMEDIATE</c> transaction, so the check and the update can never interleave with another writer's.
+/// Keys and limits in the embedded database. Admit and settle are each one write transaction, so the check and the
+/// update can never interleave with another writer's.
 /// </summary>
 public sealed class SqliteGovernanceStore : IGovernanceStore
 {
-    private readonly string _connectionString;
-    // One writer at a time inside this process; SQLite's lock (with a busy timeout) orders processes.
-    private readonly SemaphoreSlim _write = new(1, 1);
+    private readonly SqliteDatabase _db;
 
-    public SqliteGovernanceStore(string path)
-    {
-        Path = System.IO.Path.GetFullPath(path);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
-    }
+    public SqliteGovernanceStore(string path) => _db = SqliteDatabase.At(path);
 
-    public string Path { get; }
-
-    private long _transactions;
+    public string Path => _db.Path;
 
     /// <summary>Admit and settle transactions run so far: the store round trips of the limit checks (for the bench).</summary>
-    public long Transactions => Interlocked.Read(ref _transactions);
+    public long Transactions => _db.Transactions;
 
     /// <summary>Creates the file and tables; also done lazily on first use, so a gateway without virtual keys never touches disk.</summary>
-    public Task InitializeAsync(CancellationToken ct = default) => EnsureCreated();
+    public Task InitializeAsync(CancellationToken ct = default) => _db.EnsureCreatedAsync();
 
-    private Task? _created;
-    private Task EnsureCreated() => LazyInitializer.EnsureInitialized(ref _created, CreateAsync);
-
-    private async Task CreateAsync()
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        await using var c = await OpenRawAsync(CancellationToken.None);
-        await ExecAsync(c, null, "PRAGMA journal_mode=WAL;", CancellationToken.None);
-        await ExecAsync(c, null, SqliteSchema.Create, CancellationToken.None);
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        // Microsoft.Data.Sqlite's async methods run synchronously (and may wait on the busy timeout). Kestrel runs
-        // request code inline on its socket threads (see GatewayApp), so move store work to the thread pool.
-        await Task.Yield();
-        await EnsureCreated();
-        return await OpenRawAsync(ct);
-    }
-
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken ct)
-    {
-        var c = new SqliteConnection(_connectionString);
-        await c.OpenAsync(ct);
-        await ExecAsync(c, null, "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;", ct);
-        return c;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _db.OpenAsync(ct);
 
     // ---- keys, teams, users
 
@@ -149,44 +115,32 @@ public sealed class SqliteGovernanceStore : IGovernanceStore
 
     // ---- limits
 
-    public async Task<AdmitResult> AdmitAsync(AdmitRequest request, CancellationToken ct = default)
+    public Task<AdmitResult> AdmitAsync(AdmitRequest request, CancellationToken ct = default) => _db.WriteAsync(async (c, tx) =>
     {
-        await _write.WaitAsync(ct);
-        try
+        var states = new List<CounterState>();
+        foreach (var s in request.Subjects)
         {
-            await using var c = await OpenAsync(ct);
-            await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(ct);
-            Interlocked.Increment(ref _transactions);
-            var states = new List<CounterState>();
-            foreach (var s in request.Subjects)
+            var state = (await SqliteCounters.ReadAsync(c, tx, s.Subject, ct)).RolledTo(s.Limits.BudgetDuration, request.Now);
+            var refused = state.Check(s.Limits, request.CostNanos, request.Tokens, request.Now, out var retryAfter);
+            if (refused != LimitKind.None)
             {
-                var state = (await SqliteCounters.ReadAsync(c, tx, s.Subject, ct)).RolledTo(s.Limits.BudgetDuration, request.Now);
-                var refused = state.Check(s.Limits, request.CostNanos, request.Tokens, request.Now, out var retryAfter);
-                if (refused != LimitKind.None)
-                {
-                    await tx.RollbackAsync(ct);
-                    return new AdmitResult(refused, s.Subject, retryAfter, [state.ToUsage(s.Subject)]);
-                }
-                states.Add(state);
+                await tx.RollbackAsync(ct);
+                return new AdmitResult(refused, s.Subject, retryAfter, [state.ToUsage(s.Subject)]);
             }
-            var usage = new List<SubjectUsage>();
-            for (var i = 0; i < states.Count; i++)
-            {
-                var s = request.Subjects[i];
-                var next = states[i].Reserve(request.CostNanos, request.Tokens);
-                await SqliteCounters.WriteAsync(c, tx, s.Subject, s.Limits.BudgetDuration, next, ct);
-                await ExecAsync(c, tx, "INSERT INTO reservations(id, subject, cost, tokens, expires) VALUES($a,$b,$c,$d,$e)", ct,
-                    request.ReservationId, s.Subject, request.CostNanos, request.Tokens, request.ExpiresAt.ToUnixTimeSeconds());
-                usage.Add(next.ToUsage(s.Subject));
-            }
-            await tx.CommitAsync(ct);
-            return new AdmitResult(LimitKind.None, null, 0, usage);
+            states.Add(state);
         }
-        finally
+        var usage = new List<SubjectUsage>();
+        for (var i = 0; i < states.Count; i++)
         {
-            _write.Release();
+            var s = request.Subjects[i];
+            var next = states[i].Reserve(request.CostNanos, request.Tokens);
+            await SqliteCounters.WriteAsync(c, tx, s.Subject, s.Limits.BudgetDuration, next, ct);
+            await ExecAsync(c, tx, "INSERT INTO reservations(id, subject, cost, tokens, expires) VALUES($a,$b,$c,$d,$e)", ct,
+                request.ReservationId, s.Subject, request.CostNanos, request.Tokens, request.ExpiresAt.ToUnixTimeSeconds());
+            usage.Add(next.ToUsage(s.Subject));
         }
-    }
+        return new AdmitResult(LimitKind.None, null, 0, usage);
+    }, ct);
 
     public async Task<IReadOnlyList<SubjectUsage>> SettleAsync(SettleRequest request, CancellationToken ct = default) =>
         (await ReleaseAsync("SELECT id, subject, cost, tokens FROM reservations WHERE id=$a", request.ReservationId, request.ActualCostNanos, request.ActualTokens, request.Now, ct)).Usage;
@@ -194,20 +148,12 @@ public sealed class SqliteGovernanceStore : IGovernanceStore
     public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken ct = default) =>
         (await ReleaseAsync("SELECT id, subject, cost, tokens FROM reservations WHERE expires < $a", now.ToUnixTimeSeconds(), 0, 0, now, ct)).Count;
 
-    private async Task<(int Count, List<SubjectUsage> Usage)> ReleaseAsync(string select, object arg, long actualNanos, long actualTokens, DateTimeOffset now, CancellationToken ct)
-    {
-        await _write.WaitAsync(ct);
-        try
+    private Task<(int Count, List<SubjectUsage> Usage)> ReleaseAsync(string select, object arg, long actualNanos, long actualTokens, DateTimeOffset now, CancellationToken ct) =>
+        _db.WriteAsync(async (c, tx) =>
         {
-            await using var c = await OpenAsync(ct);
-            await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(ct);
-            Interlocked.Increment(ref _transactions);
             var rows = new List<(string Id, string Subject, long Cost, long Tokens)>();
-            await using (var cmd = c.CreateCommand())
+            await using (var cmd = SqliteDatabase.Command(c, tx, select, arg))
             {
-                cmd.Transaction = tx;
-                cmd.CommandText = select;
-                cmd.Parameters.AddWithValue("$a", arg);
                 await using var r = await cmd.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct)) rows.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
             }
@@ -222,14 +168,8 @@ public sealed class SqliteGovernanceStore : IGovernanceStore
                 ids.Add(row.Id);
                 usage.Add(next.ToUsage(row.Subject));
             }
-            await tx.CommitAsync(ct);
             return (ids.Count, usage);
-        }
-        finally
-        {
-            _write.Release();
-        }
-    }
+        }, ct);
 
     public async Task<SubjectUsage> GetUsageAsync(string subject, SubjectLimits limits, DateTimeOffset now, CancellationToken ct = default)
     {
@@ -238,12 +178,6 @@ public sealed class SqliteGovernanceStore : IGovernanceStore
         return state.RolledTo(limits.BudgetDuration, now).ToUsage(subject);
     }
 
-    internal static async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params object[] args)
-    {
-        await using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        for (var i = 0; i < args.Length; i++) cmd.Parameters.AddWithValue("$" + (char)('a' + i), args[i]);
-        return await cmd.ExecuteNonQueryAsync(ct);
-    }
+    internal static Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params object?[] args) =>
+        SqliteDatabase.ExecAsync(c, tx, sql, ct, args);
 }

@@ -15,5 +15,13 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS reservations(id TEXT NOT NULL, subject TEXT NOT NULL, cost INTEGER NOT NULL, tokens INTEGER NOT NULL,
           expires INTEGER NOT NULL, PRIMARY KEY(id, subject));
         CREATE INDEX IF NOT EXISTS reservations_expiry ON reservations(expires);
+        CREATE TABLE IF NOT EXISTS spend_logs(request_id TEXT PRIMARY KEY, day TEXT NOT NULL, start_ms INTEGER NOT NULL,
+          key TEXT NOT NULL, team_id TEXT, user_id TEXT, model TEXT NOT NULL, spend INTEGER NOT NULL, json TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS spend_logs_key ON spend_logs(key, start_ms DESC, request_id DESC);
+        CREATE INDEX IF NOT EXISTS spend_logs_time ON spend_logs(start_ms DESC, request_id DESC);
+        CREATE TABLE IF NOT EXISTS spend_rollups(dimension TEXT NOT NULL, day TEXT NOT NULL, value TEXT NOT NULL,
+          spend INTEGER NOT NULL, requests INTEGER NOT NULL, failures INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL,
+          completion_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+          PRIMARY KEY(dimension, day, value));
         """;
 }

@@ -18,9 +18,7 @@ public sealed partial class TableGovernanceStore(TableServiceClient service, str
 
     public static TableGovernanceStore Create(StoreSettings s)
     {
-        var service = s.TablesConnectionString is { } cs
-            ? new TableServiceClient(cs)
-            : new TableServiceClient(new Uri(s.TablesEndpoint!), new Azure.Identity.DefaultAzureCredential());
+        var service = TableClients.Create(s);
         return new TableGovernanceStore(service, s.TablePrefix + "governance", s.TablesConnectionString);
     }
 

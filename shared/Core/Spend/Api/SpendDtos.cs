@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+
+namespace Gateway.Spend.Api;
+
+/// <summary>A page of <c>/spend/logs</c>: the rows (LiteLLM's row fields) and the cursor for the next page (null at the end).</summary>
+public sealed record SpendLogsResponse(
+    [property: JsonPropertyName("data")] List<SpendEvent> Data,
+    [property: JsonPropertyName("next_cursor")] string? NextCursor);
+
+/// <summary>One day of <c>/global/spend/report</c>: every group's totals that day.</summary>
+public sealed record SpendReportDay(
+    [property: JsonPropertyName("group_by_day")] string Day,
+    [property: JsonPropertyName("group_by")] string GroupBy,
+    [property: JsonPropertyName("groups")] List<SpendTotal> Groups);
+
+/// <summary>Totals of one key, team, user, model or tag over a period.</summary>
+public sealed record SpendTotal(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("total_spend")] decimal TotalSpend,
+    [property: JsonPropertyName("requests")] long Requests,
+    [property: JsonPropertyName("failures")] long Failures,
+    [property: JsonPropertyName("prompt_tokens")] long PromptTokens,
+    [property: JsonPropertyName("completion_tokens")] long CompletionTokens,
+    [property: JsonPropertyName("cache_read_input_tokens")] long CacheReadTokens,
+    [property: JsonPropertyName("cache_creation_input_tokens")] long CacheWriteTokens)
+{
+    public static SpendTotal Of(string name, IEnumerable<Ingest.SpendRollup> rows)
+    {
+        long nanos = 0, requests = 0, failures = 0, prompt = 0, completion = 0, read = 0, write = 0;
+        foreach (var r in rows)
+        {
+            nanos += r.SpendNanos;
+            requests += r.Requests;
+            failures += r.Failures;
+            prompt += r.PromptTokens;
+            completion += r.CompletionTokens;
+            read += r.CacheReadTokens;
+            write += r.CacheWriteTokens;
+        }
+        return new SpendTotal(name, Keys.Money.FromNanos(nanos), requests, failures, prompt, completion, read, write);
+    }
+}

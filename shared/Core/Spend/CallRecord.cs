@@ -1,0 +1,141 @@
+using Gateway.Auth;
+using Gateway.Chat;
+using Gateway.Http;
+using Gateway.Pricing;
+using Gateway.Routing;
+using Gateway.Spend.Ingest;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Spend;
+
+/// <summary>
+/// What the gateway learns about one admitted call as it runs (model, deployment tried and served, first chunk, usage,
+/// outcome), turned into exactly one <see cref="SpendEvent"/> at the end, whatever the end is.
+/// </summary>
+public sealed class CallRecord
+{
+    private readonly SpendRecorder _recorder;
+    private readonly GatewayRequestFeature _timing;
+    private readonly CallerIdentity _caller;
+    private readonly DateTimeOffset _start;
+    private Deployment? _first;
+    private int _attempts;
+    private int _emitted;
+    private GatewayException? _error;
+
+    internal CallRecord(SpendRecorder recorder, GatewayRequestFeature timing, CallerIdentity caller, string callType, string? traceId, DateTimeOffset start)
+    {
+        _recorder = recorder;
+        _timing = timing;
+        _caller = caller;
+        _start = start;
+        CallType = callType;
+        TraceId = traceId;
+    }
+
+    public static CallRecord? Of(HttpContext ctx) => ctx.Features.Get<CallRecord>();
+
+    public string CallType { get; }
+    public string? TraceId { get; }
+    public string Model { get; private set; } = "";
+    public bool Stream { get; private set; }
+    public string? EndUser { get; private set; }
+    public Deployment? Served { get; private set; }
+    public bool Emitted => Volatile.Read(ref _emitted) == 1;
+    internal ReadOnlyMemory<byte> RequestBody { get; set; }
+    internal ReadOnlyMemory<byte> ResponseBody { get; set; }
+
+    /// <summary>For calls that are not model calls (token counting): no spend event.</summary>
+    public void NotBillable() => Interlocked.Exchange(ref _emitted, 1);
+
+    /// <summary>What the client asked for, once the endpoint has read it.</summary>
+    public void Describe(string model, bool stream, string? endUser = null)
+    {
+        Model = model;
+        Stream = stream;
+        EndUser = endUser;
+    }
+
+    /// <summary>The router is about to try <paramref name="deployment"/>; the last one tried is the one that served the call.</summary>
+    public void Attempting(Deployment deployment)
+    {
+        _first ??= deployment;
+        _attempts++;
+        Served = deployment;
+    }
+
+    /// <summary>Notes an error that is about to be answered (the event is written when the request ends).</summary>
+    public void Failed(GatewayException e) => _error ??= e;
+
+    /// <summary>The rates of the deployment that served the call (null: unknown model, or no deployment reached).</summary>
+    public ModelRates? Rates => Served is { } d ? _recorder.Prices.Rates(d.Config) : null;
+
+    /// <summary>Prices usage at the serving deployment's rates (zero for an unknown model).</summary>
+    public CostBreakdown Price(TokenUsage usage) => Rates is { } r ? CostCalculator.Price(r, usage) : CostBreakdown.Zero;
+
+    /// <summary>Writes the call's one spend event (later calls do nothing) and waits until it is durably handed off.</summary>
+    public Task EmitAsync(TokenUsage? usage, GatewayException? error = null)
+    {
+        if (Interlocked.Exchange(ref _emitted, 1) == 1) return Task.CompletedTask;
+        return _recorder.HandOffAsync(Build(usage, error ?? _error));
+    }
+
+    /// <summary>Writes the event of a call that ended without usage: with the error an error writer noted, else <paramref name="fallback"/>.</summary>
+    public Task EmitFailureAsync(GatewayException fallback)
+    {
+        if (Interlocked.Exchange(ref _emitted, 1) == 1) return Task.CompletedTask;
+        return _recorder.HandOffAsync(Build(null, _error ?? fallback));
+    }
+
+    internal SpendEvent Build(TokenUsage? usage, GatewayException? error)
+    {
+        var u = usage ?? TokenUsage.None;
+        var rates = Rates;
+        var cost = rates is { } r ? CostCalculator.Price(r, u) : CostBreakdown.Zero;
+        var grant = _caller.Grant;
+        var d = Served?.Config;
+        var tags = new List<string>();
+        if (grant?.Key.Tags is { } kt) tags.AddRange(kt);
+        return new SpendEvent
+        {
+            Id = _timing.RequestId,
+            TraceId = TraceId ?? _timing.RequestId,
+            CallType = CallType,
+            Stream = Stream,
+            StartTime = _start,
+            EndTime = _recorder.Now,
+            CompletionStartTime = _timing.FirstChunkAt,
+            Model = Model.Length > 0 ? Model : "(unknown)",
+            ModelGroup = d?.ModelName,
+            DeploymentId = d?.Id,
+            Provider = d?.Provider,
+            UpstreamModel = d?.UpstreamModel,
+            ApiBase = d?.ApiBase,
+            KeyHash = _caller.KeyHash,
+            KeyAlias = grant?.Key.Alias,
+            TeamId = grant?.Key.TeamId,
+            UserId = grant?.Key.UserId,
+            EndUser = EndUser,
+            Tags = tags,
+            Metadata = grant?.Key.Metadata?.DeepClone().AsObject(),
+            PromptTokens = u.PromptTokens,
+            CompletionTokens = u.CompletionTokens,
+            TotalTokens = u.TotalTokens,
+            CacheReadTokens = u.CachedTokens,
+            CacheWriteTokens = u.CacheWriteTokens,
+            ReasoningTokens = u.ReasoningTokens,
+            Spend = cost.Total,
+            CostBreakdown = new SpendBreakdown(cost.Input, cost.CacheRead, cost.CacheWrite, cost.Output, cost.Reasoning, cost.Request, cost.Images),
+            Priced = rates is not null || Served is null,
+            Status = error is null ? SpendStatus.Success : SpendStatus.Failure,
+            HttpStatus = error?.Status ?? 200,
+            ErrorClass = error?.Type,
+            ErrorCode = error?.Code,
+            Retries = Math.Max(0, _attempts - 1),
+            Fallback = Served is not null && _first is not null && !ReferenceEquals(Served, _first),
+            OverheadMs = Math.Round(Math.Max(0, _timing.OverheadMilliseconds), 3),
+            RequestBody = _recorder.Bodies.Capture(RequestBody),
+            ResponseBody = _recorder.Bodies.Capture(ResponseBody),
+        };
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Spend;
+
+/// <summary>
+/// Hands each finished event to the sink before the response completes. Concurrent calls share one write (group
+/// commit: while one batch is being written, the next gathers), each batch gets bounded retries, and a batch that
+/// still fails is logged and counted; the caller's response goes on either way.
+/// </summary>
+public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> log, SpendHandOffOptions options)
+{
+    private readonly object _gate = new();
+    private List<Pending> _queue = [];
+    private bool _writing;
+    private long _handedOff, _lost, _batches;
+
+    /// <summary>Events written, events given up on after the retries, and sink writes made, since start.</summary>
+    public (long HandedOff, long Lost, long Batches) Counts => (Interlocked.Read(ref _handedOff), Interlocked.Read(ref _lost), Interlocked.Read(ref _batches));
+
+    public string SinkName => sink.Name;
+
+    /// <summary>Completes once the event is written, or given up on. Never throws.</summary>
+    public Task HandOffAsync(SpendEvent e)
+    {
+        var pending = new Pending(e);
+        bool lead;
+        lock (_gate)
+        {
+            _queue.Add(pending);
+            lead = !_writing;
+            _writing = true;
+        }
+        if (lead) _ = WriteLoopAsync();
+        return pending.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        await Task.Yield(); // the caller that leads goes back to wait like the rest
+        while (true)
+        {
+            List<Pending> batch;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+                if (_queue.Count <= options.MaxBatch)
+                {
+                    batch = _queue;
+                    _queue = [];
+                }
+                else
+                {
+                    batch = _queue.GetRange(0, options.MaxBatch);
+                    _queue.RemoveRange(0, options.MaxBatch);
+                }
+            }
+            var ok = await WriteWithRetriesAsync(batch);
+            Interlocked.Add(ref ok ? ref _handedOff : ref _lost, batch.Count);
+            foreach (var p in batch) p.Done.TrySetResult();
+        }
+    }
+
+    private async Task<bool> WriteWithRetriesAsync(List<Pending> batch)
+    {
+        var events = batch.ConvertAll(p => p.Event);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var timeout = new CancellationTokenSource(options.AttemptTimeout);
+            try
+            {
+                Interlocked.Increment(ref _batches);
+                await sink.WriteAsync(events, timeout.Token);
+                return true;
+            }
+            catch (Exception e)
+            {
+                if (attempt >= options.Attempts)
+                {
+                    LogLost(log, e, events.Count, sink.Name, attempt, events[0].Id);
+                    return false;
+                }
+                LogRetry(log, sink.Name, attempt, e.Message);
+                await Task.Delay(options.Backoff * attempt);
+            }
+        }
+    }
+
+    private sealed class Pending(SpendEvent e)
+    {
+        public SpendEvent Event { get; } = e;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spend sink {Sink} write failed (attempt {Attempt}): {Reason}; retrying")]
+    private static partial void LogRetry(ILogger log, string sink, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Lost {Count} spend event(s) after {Attempts} attempts on sink {Sink} (first request id {RequestId})")]
+    private static partial void LogLost(ILogger log, Exception e, int count, string sink, int attempts, string requestId);
+}
+
+/// <summary>Batch size (Table Storage transactions and Event Hubs batches both stay well inside their limits at 100), attempts and pacing.</summary>
+public sealed record SpendHandOffOptions
+{
+    public int MaxBatch { get; init; } = 100;
+    public int Attempts { get; init; } = 3;
+    public TimeSpan Backoff { get; init; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

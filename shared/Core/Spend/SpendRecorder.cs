@@ -1,0 +1,75 @@
+using Gateway.Auth;
+using Gateway.Http;
+using Gateway.Pricing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Spend;
+
+/// <summary>Starts a <see cref="CallRecord"/> for each admitted call and hands its finished event to the sink.</summary>
+public sealed partial class SpendRecorder(PriceBook prices, SpendHandOff handOff, BodyCapture bodies, TimeProvider time, ILogger<SpendRecorder> log)
+{
+    /// <summary>Trace ids are taken from the W3C <c>traceparent</c> header, else <c>x-trace-id</c>, else the request id is used.</summary>
+    private const string TraceParent = "traceparent";
+
+    private readonly HashSet<string> _unpricedWarned = new(StringComparer.Ordinal);
+
+    public PriceBook Prices => prices;
+    public BodyCapture Bodies => bodies;
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public CallRecord Start(HttpContext ctx, GatewayRequestFeature timing, CallerIdentity caller, ReadOnlyMemory<byte> body)
+    {
+        var record = new CallRecord(this, timing, caller, CallTypeOf(ctx.Request.Path), TraceIdOf(ctx.Request.Headers), time.GetUtcNow());
+        if (bodies.Enabled) record.RequestBody = body;
+        ctx.Features.Set(record);
+        return record;
+    }
+
+    internal Task HandOffAsync(SpendEvent e)
+    {
+        if (!e.Priced) WarnUnpriced(e);
+        return handOff.HandOffAsync(e);
+    }
+
+    private void WarnUnpriced(SpendEvent e)
+    {
+        var name = e.Provider + "/" + e.UpstreamModel;
+        lock (_unpricedWarned)
+            if (!_unpricedWarned.Add(name)) return;
+        LogUnpriced(log, e.ModelGroup ?? e.Model, name);
+    }
+
+    private static string CallTypeOf(PathString path) =>
+        path.Value is not { } p ? "chat_completion"
+        : p.EndsWith("/embeddings", StringComparison.Ordinal) ? "embedding"
+        : p.EndsWith("/messages", StringComparison.Ordinal) ? "anthropic_messages"
+        : "chat_completion";
+
+    private static string? TraceIdOf(IHeaderDictionary headers)
+    {
+        // traceparent: version-traceid-parentid-flags; the trace id is the 32 hex digits after the first dash.
+        if (headers.TryGetValue(TraceParent, out var tp) && tp.ToString() is { Length: >= 55 } t && t[2] == '-') return t.Substring(3, 32);
+        return headers.TryGetValue("x-trace-id", out var x) && x.ToString() is { Length: > 0 and <= 128 } id ? id : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No price for model group {Group} ({Model}): its calls are booked at $0 and their spend events say priced=false. Add input_cost_per_token/output_cost_per_token to its model_info.")]
+    private static partial void LogUnpriced(ILogger log, string group, string model);
+}
+
+/// <summary>
+/// Request and response bodies in spend events: off unless <c>general_settings.store_prompts_in_spend_logs</c> is true,
+/// and then each capped at <c>general_settings.spend_logs_max_body_bytes</c> (default 16 KiB).
+/// </summary>
+public sealed record BodyCapture(bool Enabled, int MaxBytes)
+{
+    public const int DefaultMaxBytes = 16 * 1024;
+
+    public string? Capture(ReadOnlyMemory<byte> body)
+    {
+        if (!Enabled || body.IsEmpty) return null;
+        var span = body.Span[..Math.Min(body.Length, MaxBytes)];
+        var text = System.Text.Encoding.UTF8.GetString(span);
+        return body.Length > MaxBytes ? text + "…[truncated]" : text;
+    }
+}

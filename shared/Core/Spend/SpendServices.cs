@@ -1,0 +1,63 @@
+using Azure.Identity;
+using Gateway.Config;
+using Gateway.Keys;
+using Gateway.Pricing;
+using Gateway.Providers.Azure;
+using Gateway.Spend.Api;
+using Gateway.Spend.Ingest;
+using Gateway.Spend.Sinks;
+using Gateway.Stores.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Spend;
+
+/// <summary>Pricing, the spend recorder and hand-off, the configured sink and store, ingest, and the spend API.</summary>
+public static class SpendServices
+{
+    public static IServiceCollection AddSpend(this IServiceCollection services, GatewayConfig config)
+    {
+        services.TryAddSingleton(sp => new PriceBook(sp.GetRequiredService<GatewayConfig>()));
+        services.TryAddSingleton<IModelPrices>(sp => sp.GetRequiredService<PriceBook>());
+        services.TryAddSingleton<ISpendStore>(_ => SpendStoreFactory.Create(config.Store));
+        services.TryAddSingleton<SpendIngest>();
+        services.TryAddKeyedSingleton(EventHubsSpendSink.Scope, (_, _) => new AzureTokenSource(() => new DefaultAzureCredential(), EventHubsSpendSink.Scope));
+        services.TryAddSingleton<ISpendSink>(sp => config.Spend.Sink == SpendSettings.EventHubsSink
+            ? new EventHubsSpendSink(sp.GetRequiredService<Providers.UpstreamClient>().Http, config.Spend.EventHubUri!,
+                sp.GetRequiredKeyedService<AzureTokenSource>(EventHubsSpendSink.Scope))
+            : new StoreSpendSink(sp.GetRequiredService<SpendIngest>(), config.Store.Kind));
+        services.TryAddSingleton(new SpendHandOffOptions());
+        services.TryAddSingleton<SpendHandOff>();
+        services.TryAddSingleton(config.SpendBodies);
+        services.TryAddSingleton<SpendRecorder>();
+        services.TryAddSingleton<SpendEndpoints>();
+        return services;
+    }
+
+    /// <summary>LiteLLM's spend routes: master key, or a virtual key reading its own spend.</summary>
+    public static IEndpointRouteBuilder MapSpend(this IEndpointRouteBuilder app)
+    {
+        // Resolved now so a bad model_info price stops start-up with its message, not the first call.
+        app.ServiceProvider.GetRequiredService<PriceBook>();
+        var spend = app.ServiceProvider.GetRequiredService<SpendEndpoints>();
+        app.MapGet("/spend/logs", spend.LogsAsync);
+        app.MapGet("/global/spend/report", spend.ReportAsync);
+        app.MapGet("/global/spend/keys", spend.KeysAsync);
+        app.MapGet("/global/spend/models", spend.ModelsAsync);
+        return app;
+    }
+}
+
+/// <summary>The spend store beside the governance store of the same kind.</summary>
+public static class SpendStoreFactory
+{
+    public static ISpendStore Create(StoreSettings s) => s.Kind switch
+    {
+        "tables" => Stores.Tables.TableSpendStore.Create(s),
+        "dynamodb" => Stores.DynamoDb.DynamoSpendStore.Create(s),
+        _ => new SqliteSpendStore(s.SqlitePath),
+    };
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.Json;
+using Gateway.Spend;
+using Gateway.Spend.Ingest;
+using Microsoft.Data.Sqlite;
+
+namespace Gateway.Stores.Sqlite;
+
+/// <summary>
+/// Spend in the embedded database. A batch is one transaction: each event's log row is inserted unless present, and
+/// only a newly inserted row adds to the rollups, so ingestion is idempotent and rollups always equal the log.
+/// Indexes: <c>spend_logs_key</c> (key, time) for per-key logs, <c>spend_logs_time</c> otherwise; rollups by
+/// (dimension, day, value).
+/// </summary>
+public sealed class SqliteSpendStore(string path) : ISpendStore
+{
+    private readonly SqliteDatabase _db = SqliteDatabase.At(path);
+
+    public Task<int> IngestAsync(IReadOnlyList<SpendEvent> events, CancellationToken ct = default) => _db.WriteAsync(async (c, tx) =>
+    {
+        var written = 0;
+        foreach (var e in events)
+        {
+            var inserted = await SqliteDatabase.ExecAsync(c, tx,
+                "INSERT OR IGNORE INTO spend_logs(request_id, day, start_ms, key, team_id, user_id, model, spend, json) VALUES($a,$b,$c,$d,$e,$f,$g,$h,$i)", ct,
+                e.Id, SpendDimensions.DayText(e.Day), e.StartTime.ToUnixTimeMilliseconds(), SpendDimensions.KeyOf(e), e.TeamId, e.UserId,
+                e.ModelGroup ?? e.Model, SpendDimensions.Nanos(e), JsonSerializer.Serialize(e, SpendJson.Default.SpendEvent));
+            if (inserted == 0) continue;
+            written++;
+            foreach (var (dimension, value) in SpendDimensions.Of(e))
+            {
+                var r = SpendRollup.Of(dimension, value, e);
+                await SqliteDatabase.ExecAsync(c, tx, """
+                    INSERT INTO spend_rollups(dimension, day, value, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens)
+                    VALUES($a,$b,$c,$d,$e,$f,$g,$h,$i,$j)
+                    ON CONFLICT(dimension, day, value) DO UPDATE SET spend=spend+$d, requests=requests+$e, failures=failures+$f,
+                      prompt_tokens=prompt_tokens+$g, completion_tokens=completion_tokens+$h, cache_read_tokens=cache_read_tokens+$i, cache_write_tokens=cache_write_tokens+$j
+                    """, ct, dimension, SpendDimensions.DayText(r.Day), value, r.SpendNanos, r.Requests, r.Failures, r.PromptTokens, r.CompletionTokens,
+                    r.CacheReadTokens, r.CacheWriteTokens);
+            }
+        }
+        return written;
+    }, ct);
+
+    public async Task<SpendLogPage> QueryLogsAsync(SpendLogQuery q, CancellationToken ct = default)
+    {
+        // Keyset paging on (start_ms, request_id), newest first: each page is one bounded index range read.
+        var (afterMs, afterId) = ParseCursor(q.Cursor);
+        var startMs = new DateTimeOffset(q.Start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var endMs = new DateTimeOffset(q.End.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        await using var c = await _db.OpenAsync(ct);
+        await using var cmd = SqliteDatabase.Command(c, null, $"""
+            SELECT json, start_ms, request_id FROM spend_logs INDEXED BY {(q.KeyHash is null ? "spend_logs_time" : "spend_logs_key")}
+            WHERE ($a IS NULL OR key=$a) AND start_ms >= $b AND start_ms < $c
+              AND ($d IS NULL OR team_id=$d) AND ($e IS NULL OR user_id=$e) AND ($f IS NULL OR model=$f) AND ($g IS NULL OR request_id=$g)
+              AND (start_ms < $h OR (start_ms = $h AND request_id < $i))
+            ORDER BY start_ms DESC, request_id DESC LIMIT $j
+            """, q.KeyHash, startMs, endMs, q.TeamId, q.UserId, q.Model, q.RequestId, afterMs, afterId, q.Limit + 1);
+        var items = new List<SpendEvent>();
+        string? next = null;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            if (items.Count == q.Limit)
+            {
+                var last = items[^1];
+                next = $"{last.StartTime.ToUnixTimeMilliseconds()}|{last.Id}";
+                break;
+            }
+            items.Add(JsonSerializer.Deserialize(r.GetString(0), SpendJson.Default.SpendEvent)!);
+        }
+        return new SpendLogPage(items, next);
+    }
+
+    public async Task<IReadOnlyList<SpendRollup>> QueryRollupsAsync(RollupQuery q, CancellationToken ct = default)
+    {
+        await using var c = await _db.OpenAsync(ct);
+        await using var cmd = SqliteDatabase.Command(c, null, """
+            SELECT value, day, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens FROM spend_rollups
+            WHERE dimension=$a AND day >= $b AND day <= $c AND ($d IS NULL OR value=$d) ORDER BY day, value
+            """, q.Dimension, SpendDimensions.DayText(q.Start), SpendDimensions.DayText(q.End), q.Value);
+        var rows = new List<SpendRollup>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            rows.Add(new SpendRollup(q.Dimension, r.GetString(0), DateOnly.ParseExact(r.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture))
+            {
+                SpendNanos = r.GetInt64(2), Requests = r.GetInt64(3), Failures = r.GetInt64(4), PromptTokens = r.GetInt64(5),
+                CompletionTokens = r.GetInt64(6), CacheReadTokens = r.GetInt64(7), CacheWriteTokens = r.GetInt64(8),
+            });
+        return rows;
+    }
+
+    private static (long Ms, string Id) ParseCursor(string? cursor)
+    {
+        if (cursor is null) return (long.MaxValue, "");
+        var bar = cursor.IndexOf('|');
+        if (bar > 0 && long.TryParse(cursor.AsSpan(0, bar), CultureInfo.InvariantCulture, out var ms)) return (ms, cursor[(bar + 1)..]);
+        throw Http.Errors.BadRequest("The cursor is not one this gateway returned.", "cursor", "invalid_cursor");
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Gateway.Config;
+using Gateway.Http;
+using Gateway.Keys;
+using Gateway.Spend;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Triggers;
+
+/// <summary>
+/// <c>POST /events</c>: the Lambda Web Adapter's pass-through path for non-HTTP events. DynamoDB Streams batches of the
+/// spend table run the budget alerts for the keys they touch and answer with partial-batch failures
+/// (<c>{"batchItemFailures":[{"itemIdentifier": sequence number}]}</c>) so Lambda retries only the records that failed;
+/// EventBridge scheduled events run the reservation sweeper or the alert sweep.
+/// </summary>
+public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper sweeper, Alerts.BudgetAlerts alerts, GatewayConfig config)
+{
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        await guard.RequireAsync(ctx);
+        using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ctx.RequestAborted);
+        using var doc = RequestJson.Parse(body.Memory.ToArray());
+        var root = doc.RootElement;
+        if (root.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array)
+            await StreamBatchAsync(ctx, records);
+        else if (ScheduledJob(root) is { } job)
+            await ScheduledAsync(ctx, job);
+        else
+            throw Errors.BadRequest("Unknown event: expected a DynamoDB Streams batch (Records) or an EventBridge scheduled event (job sweeper or alerts).", "body", "unknown_event");
+    }
+
+    private async Task StreamBatchAsync(HttpContext ctx, JsonElement records)
+    {
+        var failures = new List<string>();
+        var keys = new List<string>();
+        var seen = 0;
+        foreach (var record in records.EnumerateArray())
+        {
+            var sequence = record.TryGetProperty("dynamodb", out var d) && d.TryGetProperty("SequenceNumber", out var s) ? s.GetString() : null;
+            var name = record.TryGetProperty("eventName", out var n) ? n.GetString() : null;
+            if (sequence is null)
+                throw Errors.InvalidField("Records", "a record without dynamodb.SequenceNumber is not a DynamoDB Streams record");
+            if (name == "REMOVE") continue; // an expired (TTL) row: nothing was spent
+            if (!d.TryGetProperty("NewImage", out var image) || SpendFrom(image) is not { } e)
+            {
+                failures.Add(sequence);
+                continue;
+            }
+            seen++;
+            if (e.KeyHash is { } hash) keys.Add(hash);
+        }
+        var raised = await alerts.CheckKeysAsync(keys, ctx.RequestAborted);
+        ctx.Response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(ctx.Response.Body);
+        w.WriteStartObject();
+        w.WriteStartArray("batchItemFailures");
+        foreach (var f in failures)
+        {
+            w.WriteStartObject();
+            w.WriteString("itemIdentifier", f);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteNumber("spendEvents", seen);
+        w.WriteNumber("alerts", raised.Count);
+        w.WriteEndObject();
+        await w.FlushAsync(ctx.RequestAborted);
+    }
+
+    /// <summary>A spend log row's event: its JSON attribute (a string), as the DynamoDB spend store writes it.</summary>
+    private static SpendEvent? SpendFrom(JsonElement image)
+    {
+        if (image.ValueKind != JsonValueKind.Object) return null;
+        foreach (var attribute in image.EnumerateObject())
+            if (attribute.Value.TryGetProperty("S", out var text) && text.GetString() is ['{', ..] json
+                && SpendEventReader.TryRead(JsonDocument.Parse(json).RootElement, out var e) && !string.IsNullOrEmpty(e.Id))
+                return e;
+        return null;
+    }
+
+    /// <summary>
+    /// The job of a scheduled event: the constant input the stack's schedules send (<c>{"job": "reservation-sweep"}</c> or
+    /// <c>"alert-sweep"</c>), or, for a plain scheduled event, the rule name in <c>resources</c>.
+    /// </summary>
+    private static string? ScheduledJob(JsonElement root)
+    {
+        if (root.TryGetProperty("job", out var job) && job.ValueKind == JsonValueKind.String) return job.GetString();
+        if (root.TryGetProperty("detail-type", out var type) && type.GetString() == "Scheduled Event"
+            && root.TryGetProperty("resources", out var resources) && resources.ValueKind == JsonValueKind.Array)
+            foreach (var r in resources.EnumerateArray())
+                if (r.GetString() is { } arn)
+                    return arn.Contains("sweep", StringComparison.OrdinalIgnoreCase) ? "sweeper" : arn.Contains("alert", StringComparison.OrdinalIgnoreCase) ? "alerts" : null;
+        return null;
+    }
+
+    private async Task ScheduledAsync(HttpContext ctx, string job)
+    {
+        ctx.Response.ContentType = "application/json";
+        switch (job)
+        {
+            case "sweeper" or "reservation-sweep":
+                var released = await sweeper.SweepAsync(ctx.RequestAborted);
+                await ctx.Response.WriteAsync($$"""{"job":"sweeper","released":{{released}}}""", ctx.RequestAborted);
+                break;
+            case "alerts" or "alert-sweep":
+                var raised = await alerts.SweepAsync(ctx.RequestAborted);
+                await ctx.Response.WriteAsync($$"""{"job":"alerts","alerts":{{raised.Count}}}""", ctx.RequestAborted);
+                break;
+            default:
+                throw Errors.InvalidField("job", $"'{job}' is not a scheduled job; use reservation-sweep or alert-sweep");
+        }
+    }
+}
