@@ -50,38 +50,7 @@ public sealed partial class DynamoSpendStore(IAmazonDynamoDB db, string table, s
 
     public Task InitializeAsync(CancellationToken ct = default) => Ready();
 
-    private Task Ready() => LazyInitializer.EnsureInitialized(ref _created, CreateTableAsync);
-
-    private async Task CreateTableAsync()
-    {
-        try
-        {
-            await db.DescribeTableAsync(table);
-            return;
-        }
-        catch (ResourceNotFoundException)
-        {
-        }
-        try
-        {
-            await db.CreateTableAsync(new CreateTableRequest
-            {
-                TableName = table,
-                BillingMode = BillingMode.PAY_PER_REQUEST,
-                AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
-                KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
-            });
-        }
-        catch (ResourceInUseException)
-        {
-            // Another instance created it.
-        }
-        for (var i = 0; i < 120; i++)
-        {
-            if ((await db.DescribeTableAsync(table)).Table.TableStatus == TableStatus.ACTIVE) break;
-            await Task.Delay(500);
-        }
-    }
+    private Task Ready() => LazyInitializer.EnsureInitialized(ref _created, () => DynamoClients.EnsureTableAsync(db, table));
 
     // ---- logs
 
