@@ -2,7 +2,7 @@
 # The whole test suite in one command, on a fresh machine with the .NET 10 SDK and Node.js:
 #   1. installs the test tools (Azurite, dynalite, the CDK CLI) from npm into .tools/ (git-ignored),
 #   2. starts the emulators on 127.0.0.1 and stops them on exit,
-#   3. builds the solution and publishes the Azure host with Native AOT (any trim/AOT warning fails the run),
+#   3. builds the solution and publishes the Azure and AWS hosts with Native AOT (any trim/AOT warning fails the run),
 #   4. runs every test project, and prints the totals last as "N passed, N failed[, N skipped]".
 # Options: --no-aot skips step 3's publish (the AOT binary tests then fail loudly). Extra args go to dotnet test.
 set -uo pipefail
@@ -113,6 +113,25 @@ if [ "$AOT" = 1 ]; then
     export GATEWAY_AOT_BINARY="$AOT_DIR/gateway"
   else
     tail -30 "$RESULTS/aot-publish.log"; fail_check "AOT publish"
+  fi
+
+  # The same for functions/aws: the Lambda package (bootstrap-gateway plus the bootstrap script Lambda runs).
+  step "Publishing functions/aws with Native AOT (linux-x64); any trim or AOT warning fails this check"
+  AOT_AWS_DIR="$RESULTS/aot-aws"
+  rm -rf "$AOT_AWS_DIR"
+  if dotnet publish "$ROOT/functions/aws" -r linux-x64 -p:PublishAot=true -o "$AOT_AWS_DIR" -nologo -v:q \
+       > "$RESULTS/aot-publish-aws.log" 2>&1; then
+    warnings=$(grep -E 'warning (IL|AOT|CS)[0-9]+' "$RESULTS/aot-publish-aws.log" | sort -u)
+    if [ -n "$warnings" ]; then
+      echo "$warnings"; fail_check "AWS AOT publish is warning-free ($(echo "$warnings" | wc -l) warnings)"
+    else
+      pass_check "AWS AOT publish is warning-free ($(du -m "$AOT_AWS_DIR/bootstrap-gateway" | cut -f1) MB binary)"
+    fi
+    [ -f "$AOT_AWS_DIR/bootstrap" ] || cp "$ROOT/functions/aws/bootstrap" "$AOT_AWS_DIR/bootstrap"
+    chmod 0755 "$AOT_AWS_DIR/bootstrap"
+    export GATEWAY_AWS_AOT_BINARY="$AOT_AWS_DIR/bootstrap-gateway"
+  else
+    tail -30 "$RESULTS/aot-publish-aws.log"; fail_check "AWS AOT publish"
   fi
 fi
 

@@ -72,8 +72,8 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
     {
         if (image.ValueKind != JsonValueKind.Object) return null;
         foreach (var attribute in image.EnumerateObject())
-            if (attribute.Value.TryGetProperty("S", out var text) && text.GetString() is ['{', ..] json
-                && SpendEventReader.TryRead(JsonDocument.Parse(json).RootElement, out var e) && !string.IsNullOrEmpty(e.Id))
+            if (attribute.Value.ValueKind == JsonValueKind.Object && attribute.Value.TryGetProperty("S", out var text)
+                && text.GetString() is ['{', ..] json && SpendEventReader.TryReadJson(json, out var e) && !string.IsNullOrEmpty(e.Id))
                 return e;
         return null;
     }

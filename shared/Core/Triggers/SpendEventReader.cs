@@ -23,6 +23,23 @@ public static class SpendEventReader
         return (events, bad);
     }
 
+    /// <summary>One event from its JSON text; false for text that is not JSON or not an event (a truncated record).</summary>
+    public static bool TryReadJson(string json, out SpendEvent e)
+    {
+        e = null!;
+        try
+        {
+            var parsed = JsonSerializer.Deserialize(json, SpendJson.Default.SpendEvent);
+            if (parsed is null) return false;
+            e = parsed;
+            return true;
+        }
+        catch (Exception x) when (x is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public static bool TryRead(JsonElement item, out SpendEvent e)
     {
         e = null!;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Gateway.Spend;
 using Gateway.Spend.Ingest;
@@ -7,8 +8,8 @@ using Microsoft.Data.Sqlite;
 namespace Gateway.Stores.Sqlite;
 
 /// <summary>
-/// Spend in the embedded database. A batch is one transaction: each event's log row is inserted unless present, and
-/// only a newly inserted row adds to the rollups, so ingestion is idempotent and rollups always equal the log.
+/// Spend in the embedded database. A batch is one transaction of two statements: the log rows are inserted unless
+/// present, and only newly inserted rows add to the rollups, so ingestion is idempotent and rollups always equal the log.
 /// Indexes: <c>spend_logs_key</c> (key, time) for per-key logs, <c>spend_logs_time</c> otherwise; rollups by
 /// (dimension, day, value).
 /// </summary>
@@ -18,29 +19,70 @@ public sealed class SqliteSpendStore(string path) : ISpendStore
 
     public Task<int> IngestAsync(IReadOnlyList<SpendEvent> events, CancellationToken ct = default) => _db.WriteAsync(async (c, tx) =>
     {
-        var written = 0;
+        // Two statements per batch, whatever its size: the log rows (RETURNING names the ones that were new), then
+        // the rollup deltas of only those, summed per row in memory.
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        var logs = new StringBuilder("INSERT OR IGNORE INTO spend_logs(request_id, day, start_ms, key, team_id, user_id, model, spend, json) VALUES ");
+        var args = new List<object?>(events.Count * 9);
         foreach (var e in events)
         {
-            var inserted = await SqliteDatabase.ExecAsync(c, tx,
-                "INSERT OR IGNORE INTO spend_logs(request_id, day, start_ms, key, team_id, user_id, model, spend, json) VALUES($a,$b,$c,$d,$e,$f,$g,$h,$i)", ct,
-                e.Id, SpendDimensions.DayText(e.Day), e.StartTime.ToUnixTimeMilliseconds(), SpendDimensions.KeyOf(e), e.TeamId, e.UserId,
+            Row(logs, args, e.Id, SpendDimensions.DayText(e.Day), e.StartTime.ToUnixTimeMilliseconds(), SpendDimensions.KeyOf(e), e.TeamId, e.UserId,
                 e.ModelGroup ?? e.Model, SpendDimensions.Nanos(e), JsonSerializer.Serialize(e, SpendJson.Default.SpendEvent));
-            if (inserted == 0) continue;
-            written++;
+        }
+        logs.Append(" RETURNING request_id");
+        await using (var insert = Numbered(c, tx, logs.ToString(), args))
+        await using (var r = await insert.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) added.Add(r.GetString(0));
+        var written = added.Count;
+        if (written == 0) return 0;
+
+        var deltas = new Dictionary<(string, DateOnly, string), SpendRollup>();
+        foreach (var e in events)
+        {
+            if (!added.Remove(e.Id)) continue; // Remove: a batch that names an event twice adds it once
             foreach (var (dimension, value) in SpendDimensions.Of(e))
             {
-                var r = SpendRollup.Of(dimension, value, e);
-                await SqliteDatabase.ExecAsync(c, tx, """
-                    INSERT INTO spend_rollups(dimension, day, value, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens)
-                    VALUES($a,$b,$c,$d,$e,$f,$g,$h,$i,$j)
-                    ON CONFLICT(dimension, day, value) DO UPDATE SET spend=spend+$d, requests=requests+$e, failures=failures+$f,
-                      prompt_tokens=prompt_tokens+$g, completion_tokens=completion_tokens+$h, cache_read_tokens=cache_read_tokens+$i, cache_write_tokens=cache_write_tokens+$j
-                    """, ct, dimension, SpendDimensions.DayText(r.Day), value, r.SpendNanos, r.Requests, r.Failures, r.PromptTokens, r.CompletionTokens,
-                    r.CacheReadTokens, r.CacheWriteTokens);
+                var d = SpendRollup.Of(dimension, value, e);
+                deltas[(dimension, d.Day, value)] = deltas.TryGetValue((dimension, d.Day, value), out var sum) ? sum.Plus(d) : d;
             }
         }
+        var rollups = new StringBuilder("INSERT INTO spend_rollups(dimension, day, value, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens) VALUES ");
+        args.Clear();
+        foreach (var r in deltas.Values)
+            Row(rollups, args, r.Dimension, SpendDimensions.DayText(r.Day), r.Value, r.SpendNanos, r.Requests, r.Failures, r.PromptTokens, r.CompletionTokens,
+                r.CacheReadTokens, r.CacheWriteTokens);
+        rollups.Append("""
+             ON CONFLICT(dimension, day, value) DO UPDATE SET spend=spend+excluded.spend, requests=requests+excluded.requests,
+              failures=failures+excluded.failures, prompt_tokens=prompt_tokens+excluded.prompt_tokens, completion_tokens=completion_tokens+excluded.completion_tokens,
+              cache_read_tokens=cache_read_tokens+excluded.cache_read_tokens, cache_write_tokens=cache_write_tokens+excluded.cache_write_tokens
+            """);
+        await using (var upsert = Numbered(c, tx, rollups.ToString(), args))
+            await upsert.ExecuteNonQueryAsync(ct);
         return written;
     }, ct);
+
+    /// <summary>Appends one <c>($pN, ...)</c> tuple (comma-separated from the previous one) and its values.</summary>
+    private static void Row(StringBuilder sql, List<object?> args, params object?[] values)
+    {
+        if (sql[^1] == ')') sql.Append(',');
+        sql.Append('(');
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i > 0) sql.Append(',');
+            sql.Append("$p").Append(args.Count);
+            args.Add(values[i]);
+        }
+        sql.Append(')');
+    }
+
+    private static SqliteCommand Numbered(SqliteConnection c, SqliteTransaction tx, string sql, List<object?> args)
+    {
+        var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        for (var i = 0; i < args.Count; i++) cmd.Parameters.AddWithValue("$p" + i.ToString(CultureInfo.InvariantCulture), args[i] ?? DBNull.Value);
+        return cmd;
+    }
 
     public async Task<SpendLogPage> QueryLogsAsync(SpendLogQuery q, CancellationToken ct = default)
     {
