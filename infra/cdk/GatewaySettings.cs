@@ -44,8 +44,13 @@ public sealed partial record GatewaySettings
     public string? Region { get; init; }
     public required IReadOnlyList<TenantSettings> Tenants { get; init; }
 
-    public string GovernanceTableName => $"{TablePrefix}-governance";
-    public string SpendTableName => $"{TablePrefix}-spend";
+    /// <summary>
+    /// A tenant's own table prefix: each tenant has its own tables, so one tenant's keys never authenticate at another's
+    /// URL and its role can reach only its own data.
+    /// </summary>
+    public string TenantTablePrefix(string tenant) => $"{TablePrefix}-{tenant}";
+    public string GovernanceTableName(string tenant) => $"{TenantTablePrefix(tenant)}-governance";
+    public string SpendTableName(string tenant) => $"{TenantTablePrefix(tenant)}-spend";
 
     /// <summary>Reads and validates the settings from the app's context.</summary>
     public static GatewaySettings FromContext(Node node)

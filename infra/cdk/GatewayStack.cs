@@ -109,10 +109,10 @@ public sealed class GatewayStack : Stack
             [Env.LwaPassThroughPath] = PassThroughPath,
             [Env.Tenant] = tenant.Name,
             [Env.Store] = "dynamodb",
-            [Env.DynamoDbTable] = settings.GovernanceTableName,
-            [Env.TablePrefix] = settings.TablePrefix,
+            [Env.DynamoDbTable] = settings.GovernanceTableName(tenant.Name),
+            [Env.TablePrefix] = settings.TenantTablePrefix(tenant.Name),
             [Env.SpendSink] = "dynamodb",
-            [Env.SpendTable] = settings.SpendTableName,
+            [Env.SpendTable] = settings.SpendTableName(tenant.Name),
             [Env.MasterKeyParameter] = tenant.MasterKeyParameter,
         };
         if (tenant.ProviderKeys.Count > 0)
@@ -153,12 +153,14 @@ public sealed class GatewayStack : Stack
         ((CfnPermission)Function.Node.FindChild("PublicInvokeViaUrl")).AddPropertyOverride("InvokedViaFunctionUrl", true);
 
         GrantBedrock(role, tenant);
-        shared.GovernanceTable.GrantReadWriteData(role);
-        shared.SpendTable.GrantReadWriteData(role);
+        var tables = shared.TablesOf(tenant.Name);
+        tables.Governance.GrantReadWriteData(role);
+        tables.Spend.GrantReadWriteData(role);
         GrantParameters(role, tenant);
 
-        // Spend stream -> this tenant's function (alerts): only this tenant's new images, partial batch failures.
-        Function.AddEventSource(new DynamoEventSource(shared.SpendTable, new DynamoEventSourceProps
+        // Its spend table's stream -> this tenant's function (alerts), partial batch failures. The tenant filter is a
+        // second guard: the gateway writes its tenant on every spend item.
+        Function.AddEventSource(new DynamoEventSource(tables.Spend, new DynamoEventSourceProps
         {
             StartingPosition = StartingPosition.TRIM_HORIZON,
             BatchSize = 100,

@@ -4,11 +4,15 @@ using Constructs;
 
 namespace Gateway.Cdk;
 
+/// <summary>The two tables of one tenant.</summary>
+public sealed record TenantTables(Table Governance, Table Spend);
+
 /// <summary>
-/// What every tenant shares: the DynamoDB tables. <c>&lt;prefix&gt;-governance</c> holds keys, teams, users, counters
-/// and reservations; <c>&lt;prefix&gt;-spend</c> holds the spend log and its rollups and streams new items to the tenants'
-/// functions (alerts). Both are on-demand with point-in-time recovery, keyed <c>pk</c>/<c>sk</c> (strings), and expire
-/// items through the <c>expires_at</c> attribute (epoch seconds). Tables are retained when the stack is deleted.
+/// The data stack: for each tenant, <c>&lt;prefix&gt;-&lt;tenant&gt;-governance</c> (keys, teams, users, counters and
+/// reservations) and <c>&lt;prefix&gt;-&lt;tenant&gt;-spend</c> (the spend log and its rollups, streaming new items to the
+/// tenant's function for alerts). Separate tables per tenant keep keys, budgets and spend isolated (a tenant's role is
+/// granted only its own). All are on-demand with point-in-time recovery, keyed <c>pk</c>/<c>sk</c> (strings), expire
+/// items through the <c>expires_at</c> attribute (epoch seconds), and are retained when the stack is deleted.
 /// </summary>
 public sealed class SharedStack : Stack
 {
@@ -16,18 +20,24 @@ public sealed class SharedStack : Stack
     public const string SortKey = "sk";
     public const string TtlAttribute = "expires_at";
 
-    public Table GovernanceTable { get; }
-    public Table SpendTable { get; }
+    private readonly Dictionary<string, TenantTables> _tables = new(StringComparer.Ordinal);
 
     public SharedStack(Construct scope, string id, GatewaySettings settings, Amazon.CDK.Environment? env = null)
-        : base(scope, id, new StackProps { Env = env, Description = "Serverless LLM gateway: shared DynamoDB tables (governance, spend)" })
+        : base(scope, id, new StackProps { Env = env, Description = "Serverless LLM gateway: the tenants' DynamoDB tables (governance, spend)" })
     {
-        GovernanceTable = NewTable("Governance", settings.GovernanceTableName, stream: null);
-        SpendTable = NewTable("Spend", settings.SpendTableName, StreamViewType.NEW_IMAGE);
-
-        new CfnOutput(this, "GovernanceTableName", new CfnOutputProps { Value = GovernanceTable.TableName });
-        new CfnOutput(this, "SpendTableName", new CfnOutputProps { Value = SpendTable.TableName });
+        foreach (var tenant in settings.Tenants)
+        {
+            var name = tenant.Name;
+            var tables = new TenantTables(
+                NewTable($"Governance-{name}", settings.GovernanceTableName(name), stream: null),
+                NewTable($"Spend-{name}", settings.SpendTableName(name), StreamViewType.NEW_IMAGE));
+            _tables[name] = tables;
+            new CfnOutput(this, $"GovernanceTableName-{name}", new CfnOutputProps { Value = tables.Governance.TableName });
+            new CfnOutput(this, $"SpendTableName-{name}", new CfnOutputProps { Value = tables.Spend.TableName });
+        }
     }
+
+    public TenantTables TablesOf(string tenant) => _tables[tenant];
 
     private Table NewTable(string id, string name, StreamViewType? stream) => new(this, id, new TableProps
     {

@@ -115,7 +115,7 @@ public sealed class CdkSynthTests : IDisposable
             Assert.NotNull(template["Outputs"]!["FunctionUrl"]);
         }
         var shared = JObject.Parse(File.ReadAllText(Path.Combine(outDir, "Gateway-Shared.template.json")));
-        Assert.Equal(2, shared.Resources("AWS::DynamoDB::Table").Count);
+        Assert.Equal(4, shared.Resources("AWS::DynamoDB::Table").Count);
 
         // The Lambda package is staged as an asset directory holding the bootstrap.
         var manifest = JObject.Parse(File.ReadAllText(Path.Combine(outDir, "Gateway-a.assets.json")));

@@ -16,8 +16,8 @@ public sealed class GatewayStackTests(TwoTenantApp app) : IClassFixture<TwoTenan
     public void Shared_stack_has_the_governance_and_spend_tables_on_demand_with_pitr_and_ttl()
     {
         var tables = app.SharedTemplate.Resources("AWS::DynamoDB::Table");
-        Assert.Equal(2, tables.Count);
-        foreach (var name in new[] { "gateway-governance", "gateway-spend" })
+        Assert.Equal(4, tables.Count); // two per tenant: tenants never share keys, budgets or spend
+        foreach (var name in new[] { "gateway-alpha-governance", "gateway-alpha-spend", "gateway-beta-governance", "gateway-beta-spend" })
         {
             var table = tables.Single(t => (string?)t.Props["TableName"] == name).Props;
             Assert.Equal("PAY_PER_REQUEST", (string?)table["BillingMode"]);
@@ -35,16 +35,19 @@ public sealed class GatewayStackTests(TwoTenantApp app) : IClassFixture<TwoTenan
     [Fact]
     public void Spend_table_streams_new_images_and_governance_table_has_no_stream()
     {
-        app.SharedAssertions.HasResourceProperties("AWS::DynamoDB::Table", new Dictionary<string, object>
+        foreach (var tenant in new[] { "alpha", "beta" })
         {
-            ["TableName"] = "gateway-spend",
-            ["StreamSpecification"] = new Dictionary<string, object> { ["StreamViewType"] = "NEW_IMAGE" },
-        });
-        app.SharedAssertions.HasResourceProperties("AWS::DynamoDB::Table", new Dictionary<string, object>
-        {
-            ["TableName"] = "gateway-governance",
-            ["StreamSpecification"] = Match.Absent(),
-        });
+            app.SharedAssertions.HasResourceProperties("AWS::DynamoDB::Table", new Dictionary<string, object>
+            {
+                ["TableName"] = $"gateway-{tenant}-spend",
+                ["StreamSpecification"] = new Dictionary<string, object> { ["StreamViewType"] = "NEW_IMAGE" },
+            });
+            app.SharedAssertions.HasResourceProperties("AWS::DynamoDB::Table", new Dictionary<string, object>
+            {
+                ["TableName"] = $"gateway-{tenant}-governance",
+                ["StreamSpecification"] = Match.Absent(),
+            });
+        }
     }
 
     [Theory, MemberData(nameof(Tenants))]
@@ -81,10 +84,10 @@ public sealed class GatewayStackTests(TwoTenantApp app) : IClassFixture<TwoTenan
             ["AWS_LWA_PASS_THROUGH_PATH"] = "/events",
             ["GATEWAY_TENANT"] = "alpha",
             ["GATEWAY_STORE"] = "dynamodb",
-            ["GATEWAY_DYNAMODB_TABLE"] = "gateway-governance",
-            ["GATEWAY_TABLE_PREFIX"] = "gateway",
+            ["GATEWAY_DYNAMODB_TABLE"] = "gateway-alpha-governance",
+            ["GATEWAY_TABLE_PREFIX"] = "gateway-alpha",
             ["GATEWAY_SPEND_SINK"] = "dynamodb",
-            ["GATEWAY_SPEND_TABLE"] = "gateway-spend",
+            ["GATEWAY_SPEND_TABLE"] = "gateway-alpha-spend",
             ["GATEWAY_MASTER_KEY_PARAMETER"] = "/gateway/alpha/master-key",
             ["GATEWAY_SECRET_PARAMETERS"] = "OPENAI_API_KEY=/gateway/alpha/OPENAI_API_KEY",
         }, alpha);
@@ -162,12 +165,14 @@ public sealed class GatewayStackTests(TwoTenantApp app) : IClassFixture<TwoTenan
     }
 
     [Theory, MemberData(nameof(Tenants))]
-    public void Role_reads_and_writes_both_tables(string tenant)
+    public void Role_reads_and_writes_its_own_two_tables_and_no_other_tenants(string tenant)
     {
         var statements = app.TemplateOf(tenant).Statements();
+        var other = tenant == "alpha" ? "beta" : "alpha";
+        Assert.DoesNotContain(statements.SelectMany(s => List(s["Resource"])), r => r.Contains("Governance" + other, StringComparison.Ordinal) || r.Contains("Spend" + other, StringComparison.Ordinal));
         foreach (var table in new[] { "Governance", "Spend" })
         {
-            var tableArn = new System.Text.RegularExpressions.Regex($"^import:Gateway-Shared:ExportsOutputFnGetAtt{table}[0-9A-F]{{8}}Arn[0-9A-F]{{8}}$");
+            var tableArn = new System.Text.RegularExpressions.Regex($"^import:Gateway-Shared:ExportsOutputFnGetAtt{table}{tenant}[0-9A-F]{{8}}Arn[0-9A-F]{{8}}$");
             var rw = Assert.Single(statements, s => List(s["Resource"]).Any(tableArn.IsMatch));
             var actions = List(rw["Action"]);
             Assert.Contains("dynamodb:GetItem", actions);
@@ -211,7 +216,7 @@ public sealed class GatewayStackTests(TwoTenantApp app) : IClassFixture<TwoTenan
         Assert.Equal(3600, (int)esm["MaximumRecordAgeInSeconds"]!);
         Assert.Equal(100, (int)esm["BatchSize"]!);
         Assert.Equal("TRIM_HORIZON", (string?)esm["StartingPosition"]);
-        Assert.Matches(@"^import:Gateway-Shared:ExportsOutputFnGetAttSpend[0-9A-F]+StreamArn", Render(esm["EventSourceArn"]));
+        Assert.Matches($@"^import:Gateway-Shared:ExportsOutputFnGetAttSpend{tenant}[0-9A-F]+StreamArn", Render(esm["EventSourceArn"]));
         var pattern = JObject.Parse((string)Assert.Single((JArray)esm["FilterCriteria"]!["Filters"]!)["Pattern"]!);
         Assert.Equal(new JArray(tenant), pattern["dynamodb"]!["NewImage"]!["tenant"]!["S"]);
     }

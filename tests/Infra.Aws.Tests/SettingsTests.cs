@@ -40,8 +40,8 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal([new SecretParameter("OPENAI_API_KEY", "/gateway/b/OPENAI_API_KEY"), new SecretParameter("GEMINI_API_KEY", "/org/b/gemini")], b.ProviderKeys);
         Assert.Equal(LambdaArchitecture.X86_64, s.Architecture);
         Assert.Equal(Path.GetFullPath("relative/dir"), s.AssetPath);
-        Assert.Equal("gateway-governance", s.GovernanceTableName);
-        Assert.Equal("gateway-spend", s.SpendTableName);
+        Assert.Equal("gateway-b-governance", s.GovernanceTableName("b"));
+        Assert.Equal("gateway-b-spend", s.SpendTableName("b"));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class SettingsTests : IDisposable
         var fn = Assert.Single(template.Resources("AWS::Lambda::Function")).Props;
         Assert.Equal(["arm64"], List(fn["Architectures"]));
         Assert.EndsWith(":lambda:us-west-2:753240598075:layer:LambdaAdapterLayerArm64:26", Assert.Single(List(fn["Layers"])));
-        Assert.Equal("gw-test-governance", (string?)fn["Environment"]!["Variables"]!["GATEWAY_DYNAMODB_TABLE"]);
+        Assert.Equal("gw-test-solo-governance", (string?)fn["Environment"]!["Variables"]!["GATEWAY_DYNAMODB_TABLE"]);
         Assert.Equal("gw-test-solo", (string?)fn["FunctionName"]);
         Assert.DoesNotContain(template.Statements().SelectMany(s => List(s["Action"])), a => a.StartsWith("bedrock:", StringComparison.Ordinal));
         Assert.All(template.Resources("AWS::CloudWatch::Alarm"), a => Assert.Equal(["arn:aws:sns:us-west-2:123456789012:ops"], List(a.Props["AlarmActions"])));
