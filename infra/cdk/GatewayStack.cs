@@ -33,6 +33,7 @@ public sealed class GatewayStack : Stack
         public const string TablePrefix = "GATEWAY_TABLE_PREFIX";
         public const string SpendSink = "GATEWAY_SPEND_SINK";
         public const string SpendTable = "GATEWAY_SPEND_TABLE";
+        public const string SpendRollups = "GATEWAY_SPEND_ROLLUPS";
         public const string MasterKeyParameter = "GATEWAY_MASTER_KEY_PARAMETER";
         public const string SecretParameters = "GATEWAY_SECRET_PARAMETERS";
     }
@@ -113,6 +114,8 @@ public sealed class GatewayStack : Stack
             [Env.TablePrefix] = settings.TenantTablePrefix(tenant.Name),
             [Env.SpendSink] = "dynamodb",
             [Env.SpendTable] = settings.SpendTableName(tenant.Name),
+            // The hand-off is one write; the spend table's stream (below) adds the rollups off the request path.
+            [Env.SpendRollups] = "stream",
             [Env.MasterKeyParameter] = tenant.MasterKeyParameter,
         };
         if (tenant.ProviderKeys.Count > 0)

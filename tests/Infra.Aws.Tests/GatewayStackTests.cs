@@ -88,6 +88,7 @@ public sealed class GatewayStackTests(TwoTenantApp app) : IClassFixture<TwoTenan
             ["GATEWAY_TABLE_PREFIX"] = "gateway-alpha",
             ["GATEWAY_SPEND_SINK"] = "dynamodb",
             ["GATEWAY_SPEND_TABLE"] = "gateway-alpha-spend",
+            ["GATEWAY_SPEND_ROLLUPS"] = "stream",
             ["GATEWAY_MASTER_KEY_PARAMETER"] = "/gateway/alpha/master-key",
             ["GATEWAY_SECRET_PARAMETERS"] = "OPENAI_API_KEY=/gateway/alpha/OPENAI_API_KEY",
         }, alpha);

@@ -28,7 +28,8 @@ public static class SpendServices
         services.TryAddSingleton<ISpendSink>(sp => config.Spend.Sink == SpendSettings.EventHubsSink
             ? new EventHubsSpendSink(sp.GetRequiredService<Providers.UpstreamClient>().Http, config.Spend.EventHubUri!,
                 sp.GetRequiredKeyedService<AzureTokenSource>(EventHubsSpendSink.Scope))
-            : new StoreSpendSink(sp.GetRequiredService<SpendIngest>(), config.Store.Kind));
+            : new StoreSpendSink(sp.GetRequiredService<SpendIngest>(), config.Store.Kind,
+                config.Spend.RollupsFromStream ? (ISpendLogAppender)sp.GetRequiredService<ISpendStore>() : null));
         services.TryAddSingleton(new SpendHandOffOptions());
         services.TryAddSingleton<SpendHandOff>();
         services.TryAddSingleton(config.SpendBodies);
@@ -42,6 +43,7 @@ public static class SpendServices
     {
         // Resolved now so a bad model_info price stops start-up with its message, not the first call.
         app.ServiceProvider.GetRequiredService<PriceBook>();
+        app.ServiceProvider.GetRequiredService<SpendHandOff>();
         var spend = app.ServiceProvider.GetRequiredService<SpendEndpoints>();
         app.MapGet("/spend/logs", spend.LogsAsync);
         app.MapGet("/global/spend/report", spend.ReportAsync);

@@ -6,7 +6,9 @@ namespace Gateway.Spend;
 /// Where spend events go, from the environment. <c>GATEWAY_SPEND_SINK</c>: <c>store</c> (default: straight into the
 /// store <c>GATEWAY_STORE</c> names, the embedded and AWS setting) or <c>eventhubs</c> (Azure: onto the hub the
 /// spend-ingest function reads), with <c>GATEWAY_EVENTHUBS_NAMESPACE</c> (<c>name</c>, <c>name.servicebus.windows.net</c>
-/// or a full URL) and <c>GATEWAY_EVENTHUBS_HUB</c> (default <c>spend</c>).
+/// or a full URL) and <c>GATEWAY_EVENTHUBS_HUB</c> (default <c>spend</c>). <c>GATEWAY_SPEND_ROLLUPS</c>: <c>inline</c>
+/// (default: the hand-off writes the log and the rollups) or <c>stream</c> (DynamoDB: the hand-off is one conditional
+/// write of the log item, and the table's stream, delivered to <c>/events</c>, adds the rollups).
 /// </summary>
 public sealed record SpendSettings
 {
@@ -15,6 +17,7 @@ public sealed record SpendSettings
 
     public string Sink { get; init; } = StoreSink;
     public Uri? EventHubUri { get; init; }
+    public bool RollupsFromStream { get; init; }
 
     public static SpendSettings From(Func<string, string?> env)
     {
@@ -24,7 +27,12 @@ public sealed record SpendSettings
         if (sink is "sqlite" or "tables" or "dynamodb") sink = StoreSink;
         if (sink is not (StoreSink or EventHubsSink))
             throw new ConfigException("environment", [$"GATEWAY_SPEND_SINK: '{sink}' is not a spend sink; use store or eventhubs."]);
-        if (sink == StoreSink) return new SpendSettings();
+        var rollups = (Get("GATEWAY_SPEND_ROLLUPS") ?? "inline").ToLowerInvariant();
+        if (rollups is not ("inline" or "stream"))
+            throw new ConfigException("environment", [$"GATEWAY_SPEND_ROLLUPS: '{rollups}' must be inline or stream."]);
+        if (rollups == "stream" && (sink != StoreSink || !string.Equals(Get("GATEWAY_STORE"), "dynamodb", StringComparison.OrdinalIgnoreCase)))
+            throw new ConfigException("environment", ["GATEWAY_SPEND_ROLLUPS=stream needs GATEWAY_STORE=dynamodb and the store sink (the table's stream delivers the rollups)."]);
+        if (sink == StoreSink) return new SpendSettings { RollupsFromStream = rollups == "stream" };
         var ns = Get("GATEWAY_EVENTHUBS_NAMESPACE")
             ?? throw new ConfigException("environment", ["GATEWAY_SPEND_SINK=eventhubs needs GATEWAY_EVENTHUBS_NAMESPACE (the Event Hubs namespace)."]);
         var hub = Get("GATEWAY_EVENTHUBS_HUB") ?? "spend";

@@ -9,11 +9,12 @@ namespace Gateway.Triggers;
 
 /// <summary>
 /// <c>POST /events</c>: the Lambda Web Adapter's pass-through path for non-HTTP events. DynamoDB Streams batches of the
-/// spend table run the budget alerts for the keys they touch and answer with partial-batch failures
+/// spend table finish the ingest of newly appended log items (their per-day index and rollups, idempotently; see
+/// <c>GATEWAY_SPEND_ROLLUPS=stream</c>), run the budget alerts for the keys they touch, and answer with partial-batch failures
 /// (<c>{"batchItemFailures":[{"itemIdentifier": sequence number}]}</c>) so Lambda retries only the records that failed;
 /// EventBridge scheduled events run the reservation sweeper or the alert sweep.
 /// </summary>
-public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper sweeper, Alerts.BudgetAlerts alerts, GatewayConfig config)
+public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper sweeper, Alerts.BudgetAlerts alerts, Spend.Ingest.SpendIngest ingest, GatewayConfig config)
 {
     public async Task HandleAsync(HttpContext ctx)
     {
@@ -33,6 +34,7 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
     {
         var failures = new List<string>();
         var keys = new List<string>();
+        var appended = new List<(string Sequence, SpendEvent Event)>();
         var seen = 0;
         foreach (var record in records.EnumerateArray())
         {
@@ -48,6 +50,21 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
             }
             seen++;
             if (e.KeyHash is { } hash) keys.Add(hash);
+            // A new per-key log item (the hand-off's write): its ingest is finished here. Other items (the per-day
+            // copy, updates of the same item) carry nothing new.
+            if (name == "INSERT" && KeyOf(d) is ['k', '|', ..]) appended.Add((sequence, e));
+        }
+        if (appended.Count > 0)
+        {
+            try
+            {
+                await ingest.IngestAsync([.. appended.Select(a => a.Event)], ctx.RequestAborted);
+            }
+            catch (Exception x) when (x is not OperationCanceledException)
+            {
+                // Lambda retries just these records; ingest is idempotent, so the ones that did land count once.
+                failures.AddRange(appended.Select(a => a.Sequence));
+            }
         }
         var raised = await alerts.CheckKeysAsync(keys, ctx.RequestAborted);
         ctx.Response.ContentType = "application/json";
@@ -66,6 +83,9 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
         w.WriteEndObject();
         await w.FlushAsync(ctx.RequestAborted);
     }
+
+    private static string? KeyOf(JsonElement dynamodb) =>
+        dynamodb.TryGetProperty("Keys", out var k) && k.TryGetProperty("pk", out var pk) && pk.TryGetProperty("S", out var s) ? s.GetString() : null;
 
     /// <summary>A spend log row's event: its JSON attribute (a string), as the DynamoDB spend store writes it.</summary>
     private static SpendEvent? SpendFrom(JsonElement image)
