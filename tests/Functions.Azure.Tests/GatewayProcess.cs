@@ -97,6 +97,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>SIGKILL: no shutdown, no flushing, as a crashed or evicted instance ends.</summary>
     public void Kill() => _process.Kill();
 

@@ -7,7 +7,8 @@ namespace Gateway.Functions.Azure.Tests;
 
 /// <summary>
 /// A gateway process killed with SIGKILL in the middle of a load loses no spend event of a call whose response had
-/// completed: the event is in the store before the response's last byte is sent.
+/// completed: the event is in the journal before the response's last byte is sent, and the next start moves what the
+/// killed process had not yet moved into SQLite.
 /// </summary>
 public sealed class KillMidLoadTests
 {
@@ -59,16 +60,40 @@ public sealed class KillMidLoadTests
         await gw.DisposeAsync();
 
         Assert.True(completed.Count >= 300, $"only {completed.Count} calls completed before the kill");
-        var stored = new HashSet<string>();
-        using (var c = new SqliteConnection($"Data Source={db};Pooling=False"))
+
+        // The next start recovers the killed process's journal into SQLite.
+        port = GatewayProcess.FreePort();
+        await using var restarted = await GatewayProcess.StartAsync(binary!, [], Path.GetDirectoryName(binary)!, port, new Dictionary<string, string>
         {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT request_id FROM spend_logs";
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) stored.Add(r.GetString(0));
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(),
+            ["GATEWAY_SQLITE_PATH"] = db,
+        });
+        var stored = new HashSet<string>();
+        List<string> missing = [];
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            stored.Clear();
+            using (var c = new SqliteConnection($"Data Source={db};Pooling=False"))
+            {
+                c.Open();
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "SELECT request_id FROM spend_logs";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) stored.Add(r.GetString(0));
+            }
+            missing = completed.Where(id => !stored.Contains(id)).ToList();
+            if (missing.Count == 0) break;
+            await Task.Delay(100);
         }
-        var missing = completed.Where(id => !stored.Contains(id)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} of {completed.Count} completed calls have no spend event, e.g. {missing.FirstOrDefault()}");
+        // The killed process's journal is gone once moved in.
+        string[] left = [];
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            left = [.. Directory.GetFiles(Path.Combine(Path.GetDirectoryName(db)!, "spool"), "*.jsonl").Where(f => !f.Contains($"-{restarted.ProcessId}-"))];
+            if (left.Length == 0) break;
+            await Task.Delay(100);
+        }
+        Assert.Empty(left);
     }
 }

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Spend;
 
 /// <summary>
-/// Hands each finished event to the sink before the response completes. Concurrent calls share one write (group
-/// commit: while one batch is being written, the next gathers), each batch gets bounded retries, and a batch that
+/// Hands each finished event to the sink before the response completes. A call that finds no write in progress writes
+/// its event itself, on its own flow (a sink that completes synchronously, like the journal, costs no thread hop).
+/// Calls that arrive during a write share the next one (group commit). Each write gets bounded retries, and one that
 /// still fails is logged and counted; the caller's response goes on either way.
 /// </summary>
 public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> log, SpendHandOffOptions options)
@@ -22,21 +23,41 @@ public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> 
     /// <summary>Completes once the event is written, or given up on. Never throws.</summary>
     public Task HandOffAsync(SpendEvent e)
     {
-        var pending = new Pending(e);
-        bool lead;
         lock (_gate)
         {
-            _queue.Add(pending);
-            lead = !_writing;
+            if (_writing)
+            {
+                var pending = new Pending(e);
+                _queue.Add(pending);
+                return pending.Done.Task;
+            }
             _writing = true;
         }
-        if (lead) _ = WriteLoopAsync();
-        return pending.Done.Task;
+        return WriteInlineAsync(e);
+    }
+
+    private async Task WriteInlineAsync(SpendEvent e)
+    {
+        try
+        {
+            var ok = await WriteWithRetriesAsync([e]);
+            Interlocked.Increment(ref ok ? ref _handedOff : ref _lost);
+        }
+        finally
+        {
+            bool more;
+            lock (_gate)
+            {
+                more = _queue.Count > 0;
+                if (!more) _writing = false;
+            }
+            // Calls that queued during this write: one background loop writes them in batches.
+            if (more) _ = Task.Run(WriteLoopAsync);
+        }
     }
 
     private async Task WriteLoopAsync()
     {
-        await Task.Yield(); // the caller that leads goes back to wait like the rest
         while (true)
         {
             List<Pending> batch;
@@ -58,15 +79,14 @@ public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> 
                     _queue.RemoveRange(0, options.MaxBatch);
                 }
             }
-            var ok = await WriteWithRetriesAsync(batch);
+            var ok = await WriteWithRetriesAsync(batch.ConvertAll(p => p.Event));
             Interlocked.Add(ref ok ? ref _handedOff : ref _lost, batch.Count);
             foreach (var p in batch) p.Done.TrySetResult();
         }
     }
 
-    private async Task<bool> WriteWithRetriesAsync(List<Pending> batch)
+    private async Task<bool> WriteWithRetriesAsync(List<SpendEvent> events)
     {
-        var events = batch.ConvertAll(p => p.Event);
         for (var attempt = 1; ; attempt++)
         {
             using var timeout = new CancellationTokenSource(options.AttemptTimeout);

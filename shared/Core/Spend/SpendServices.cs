@@ -6,6 +6,7 @@ using Gateway.Providers.Azure;
 using Gateway.Spend.Api;
 using Gateway.Spend.Ingest;
 using Gateway.Spend.Sinks;
+using Gateway.Spend.Spool;
 using Gateway.Stores.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -22,6 +23,19 @@ public static class SpendServices
     {
         services.TryAddSingleton(sp => new PriceBook(sp.GetRequiredService<GatewayConfig>()));
         services.TryAddSingleton<IModelPrices>(sp => sp.GetRequiredService<PriceBook>());
+        var journaled = config.Store.Kind == "sqlite" && config.Spend.Sink == SpendSettings.StoreSink;
+        if (journaled)
+        {
+            // Embedded: the hand-off is a journal append; the journal moves into SQLite off the request path.
+            services.TryAddSingleton(_ => new SqliteSpendStore(config.Store.SqlitePath));
+            services.TryAddSingleton(sp => new SpendSpool(
+                Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.Store.SqlitePath))!, "spool"),
+                sp.GetRequiredService<SqliteSpendStore>(), sp.GetRequiredService<ILogger<SpendSpool>>()));
+            services.TryAddSingleton<SpoolDrainer>();
+            services.AddHostedService(sp => sp.GetRequiredService<SpoolDrainer>());
+            services.TryAddSingleton<ISpendStore>(sp => new SpooledSpendStore(sp.GetRequiredService<SqliteSpendStore>(), sp.GetRequiredService<SpendSpool>()));
+            services.TryAddSingleton<ISpendSink>(sp => new SpoolSpendSink(sp.GetRequiredService<SpendSpool>(), sp.GetRequiredService<SpoolDrainer>()));
+        }
         services.TryAddSingleton<ISpendStore>(_ => SpendStoreFactory.Create(config.Store));
         services.TryAddSingleton<SpendIngest>();
         services.TryAddKeyedSingleton(EventHubsSpendSink.Scope, (_, _) => new AzureTokenSource(() => new DefaultAzureCredential(), EventHubsSpendSink.Scope));

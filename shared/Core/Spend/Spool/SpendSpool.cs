@@ -1,0 +1,186 @@
+using System.Text.Json;
+using Gateway.Spend.Ingest;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Spend.Spool;
+
+/// <summary>
+/// The embedded store's hand-off: events are appended as JSON lines to this process's journal file, one write per
+/// batch (no fsync: like SQLite's WAL with synchronous=NORMAL, a written line survives the process being killed),
+/// and moved into SQLite off the request path. A journal is locked by its process while it lives; journals left by
+/// processes that died are moved in at start-up. Ingest is idempotent, so a line moved twice counts once.
+/// </summary>
+public sealed partial class SpendSpool : IAsyncDisposable
+{
+    private const long RotateBytes = 1 << 20;
+    private const int MaxBatch = 500;
+
+    private readonly string _directory;
+    private readonly ISpendStore _store;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim _append = new(1, 1);
+    private readonly SemaphoreSlim _drain = new(1, 1);
+    private FileStream? _journal;
+    private string _journalPath = "";
+    private long _drained;
+
+    public SpendSpool(string directory, ISpendStore store, ILogger<SpendSpool> log)
+    {
+        _directory = directory;
+        _store = store;
+        _log = log;
+    }
+
+    public string Directory => _directory;
+
+    /// <summary>Appends the batch; once this returns the events survive this process being killed.</summary>
+    public async Task AppendAsync(IReadOnlyList<SpendEvent> batch, CancellationToken ct)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(batch.Count * 1024);
+        foreach (var e in batch)
+        {
+            using (var w = new Utf8JsonWriter(buffer)) JsonSerializer.Serialize(w, e, SpendJson.Default.SpendEvent);
+            System.Buffers.BuffersExtensions.Write(buffer, "\n"u8);
+        }
+        await _append.WaitAsync(ct);
+        try
+        {
+            var journal = Journal();
+            journal.Write(buffer.WrittenSpan);
+            journal.Flush(); // into the kernel: a kill -9 no longer loses it
+        }
+        finally
+        {
+            _append.Release();
+        }
+    }
+
+    /// <summary>Moves everything appended so far into the store (a query calls this first, so reads see every finished call).</summary>
+    public async Task DrainAsync(CancellationToken ct = default)
+    {
+        await _drain.WaitAsync(ct);
+        try
+        {
+            if (_journal is null) return;
+            var path = _journalPath;
+            List<SpendEvent> events;
+            long end;
+            await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                (events, end) = Read(file, path, _drained);
+            for (var i = 0; i < events.Count; i += MaxBatch)
+                await _store.IngestAsync(events.GetRange(i, Math.Min(MaxBatch, events.Count - i)), ct);
+            _drained = end;
+            if (end >= RotateBytes) await RotateAsync(path, end);
+        }
+        finally
+        {
+            _drain.Release();
+        }
+    }
+
+    /// <summary>Moves in the journals of processes that are gone (their lock is free), then deletes them.</summary>
+    public async Task RecoverAsync(CancellationToken ct = default)
+    {
+        if (!System.IO.Directory.Exists(_directory)) return;
+        foreach (var path in System.IO.Directory.GetFiles(_directory, "spend-*.jsonl"))
+        {
+            if (path == _journalPath) continue;
+            FileStream owner;
+            try
+            {
+                owner = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                continue; // a live process holds it
+            }
+            await using (owner)
+            {
+                // Read through the handle that holds the lock: a second open would conflict with it.
+                var (events, _) = Read(owner, path, 0);
+                for (var i = 0; i < events.Count; i += MaxBatch)
+                    await _store.IngestAsync(events.GetRange(i, Math.Min(MaxBatch, events.Count - i)), ct);
+                if (events.Count > 0) LogRecovered(_log, events.Count, Path.GetFileName(path));
+            }
+            File.Delete(path);
+        }
+    }
+
+    private FileStream Journal()
+    {
+        if (_journal is not null) return _journal;
+        System.IO.Directory.CreateDirectory(_directory);
+        _journalPath = Path.Combine(_directory, $"spend-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl");
+        // FileShare.Read: this process alone appends; the lock tells recovery the journal's owner is alive.
+        _journal = new FileStream(_journalPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _drained = 0;
+        return _journal;
+    }
+
+    private async Task RotateAsync(string path, long drainedTo)
+    {
+        await _append.WaitAsync();
+        try
+        {
+            // Only when nothing was appended since the drain read: then the whole file is in the store.
+            if (_journal is null || _journal.Length != drainedTo) return;
+            await _journal.DisposeAsync();
+            _journal = null;
+            File.Delete(path);
+        }
+        finally
+        {
+            _append.Release();
+        }
+    }
+
+    /// <summary>The complete lines after <paramref name="offset"/>, and where the last complete one ends.</summary>
+    private (List<SpendEvent> Events, long End) Read(FileStream file, string path, long offset)
+    {
+        if (file.Length <= offset) return ([], offset);
+        file.Position = offset;
+        var bytes = new byte[file.Length - offset];
+        file.ReadExactly(bytes);
+        var events = new List<SpendEvent>();
+        var start = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != (byte)'\n') continue;
+            var line = bytes.AsSpan(start, i - start);
+            try
+            {
+                if (JsonSerializer.Deserialize(line, SpendJson.Default.SpendEvent) is { } e) events.Add(e);
+            }
+            catch (JsonException)
+            {
+                LogBadLine(_log, Path.GetFileName(path));
+            }
+            start = i + 1;
+        }
+        return (events, offset + start);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await DrainAsync();
+            if (_journal is not null)
+            {
+                await _journal.DisposeAsync();
+                _journal = null;
+                File.Delete(_journalPath);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // Left for the next start's recovery.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Count} spend event(s) from the journal {File} of a process that stopped")]
+    private static partial void LogRecovered(ILogger log, int count, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped an unreadable line in the spend journal {File}")]
+    private static partial void LogBadLine(ILogger log, string file);
+}
