@@ -5,7 +5,8 @@ namespace Gateway.Keys;
 /// <summary>
 /// Which store holds keys and counters, from the environment: <c>GATEWAY_STORE=sqlite|tables|dynamodb</c> (default
 /// <c>sqlite</c>), with <c>GATEWAY_SQLITE_PATH</c> (default <c>.gateway/gateway.db</c> under the working directory),
-/// <c>GATEWAY_TABLES_CONNECTION_STRING</c> / <c>AzureWebJobsStorage</c> or <c>GATEWAY_TABLES_ENDPOINT</c>,
+/// <c>GATEWAY_TABLES_CONNECTION_STRING</c> / <c>AzureWebJobsStorage</c> or <c>GATEWAY_TABLES_ENDPOINT</c> (else the
+/// Functions host's identity-based <c>AzureWebJobsStorage__tableServiceUri</c> or <c>AzureWebJobsStorage__accountName</c>),
 /// <c>GATEWAY_DYNAMODB_ENDPOINT</c>, <c>AWS_REGION</c>, and <c>GATEWAY_TABLE_PREFIX</c> (default <c>gateway</c>).
 /// <c>GATEWAY_KEY_CACHE_SECONDS</c> sets the key cache lifetime (default 5, at most 5).
 /// </summary>
@@ -37,7 +38,8 @@ public sealed record StoreSettings
         {
             Kind = kind,
             TablesConnectionString = Get("GATEWAY_TABLES_CONNECTION_STRING") ?? Get("AzureWebJobsStorage"),
-            TablesEndpoint = Get("GATEWAY_TABLES_ENDPOINT"),
+            TablesEndpoint = Get("GATEWAY_TABLES_ENDPOINT") ?? Get("AzureWebJobsStorage__tableServiceUri")
+                ?? (Get("AzureWebJobsStorage__accountName") is { } account ? $"https://{account}.table.core.windows.net" : null),
             DynamoDbEndpoint = Get("GATEWAY_DYNAMODB_ENDPOINT"),
             AwsRegion = Get("AWS_REGION") ?? Get("AWS_DEFAULT_REGION"),
             TablePrefix = Get("GATEWAY_TABLE_PREFIX") ?? "gateway",
