@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Gateway.Spend;
 using Gateway.Spend.Ingest;
@@ -8,8 +7,8 @@ using Microsoft.Data.Sqlite;
 namespace Gateway.Stores.Sqlite;
 
 /// <summary>
-/// Spend in the embedded database. A batch is one transaction of two statements: the log rows are inserted unless
-/// present, and only newly inserted rows add to the rollups, so ingestion is idempotent and rollups always equal the log.
+/// Spend in the embedded database. A batch is one transaction: the log rows are inserted unless present, and only newly
+/// inserted rows add to the rollups (summed per rollup row first), so ingestion is idempotent and rollups equal the log.
 /// Indexes: <c>spend_logs_key</c> (key, time) for per-key logs, <c>spend_logs_time</c> otherwise; rollups by
 /// (dimension, day, value).
 /// </summary>
@@ -19,69 +18,58 @@ public sealed class SqliteSpendStore(string path) : ISpendStore
 
     public Task<int> IngestAsync(IReadOnlyList<SpendEvent> events, CancellationToken ct = default) => _db.WriteAsync(async (c, tx) =>
     {
-        // Two statements per batch, whatever its size: the log rows (RETURNING names the ones that were new), then
-        // the rollup deltas of only those, summed per row in memory.
-        var added = new HashSet<string>(StringComparer.Ordinal);
-        var logs = new StringBuilder("INSERT OR IGNORE INTO spend_logs(request_id, day, start_ms, key, team_id, user_id, model, spend, json) VALUES ");
-        var args = new List<object?>(events.Count * 9);
-        foreach (var e in events)
-        {
-            Row(logs, args, e.Id, SpendDimensions.DayText(e.Day), e.StartTime.ToUnixTimeMilliseconds(), SpendDimensions.KeyOf(e), e.TeamId, e.UserId,
-                e.ModelGroup ?? e.Model, SpendDimensions.Nanos(e), JsonSerializer.Serialize(e, SpendJson.Default.SpendEvent));
-        }
-        logs.Append(" RETURNING request_id");
-        await using (var insert = Numbered(c, tx, logs.ToString(), args))
-        await using (var r = await insert.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) added.Add(r.GetString(0));
-        var written = added.Count;
-        if (written == 0) return 0;
-
+        // One prepared statement per table, re-bound per row (SQLite looks parameters up by name, linearly, so one
+        // huge multi-row statement costs quadratic time). A log row that was already there adds nothing.
         var deltas = new Dictionary<(string, DateOnly, string), SpendRollup>();
-        foreach (var e in events)
+        var written = 0;
+        await using (var insert = Prepared(c, tx, """
+            INSERT OR IGNORE INTO spend_logs(request_id, day, start_ms, key, team_id, user_id, model, spend, json)
+            VALUES($a,$b,$c,$d,$e,$f,$g,$h,$i)
+            """, 9))
         {
-            if (!added.Remove(e.Id)) continue; // Remove: a batch that names an event twice adds it once
-            foreach (var (dimension, value) in SpendDimensions.Of(e))
+            foreach (var e in events)
             {
-                var d = SpendRollup.Of(dimension, value, e);
-                deltas[(dimension, d.Day, value)] = deltas.TryGetValue((dimension, d.Day, value), out var sum) ? sum.Plus(d) : d;
+                Bind(insert, e.Id, SpendDimensions.DayText(e.Day), e.StartTime.ToUnixTimeMilliseconds(), SpendDimensions.KeyOf(e), e.TeamId, e.UserId,
+                    e.ModelGroup ?? e.Model, SpendDimensions.Nanos(e), JsonSerializer.Serialize(e, SpendJson.Default.SpendEvent));
+                if (await insert.ExecuteNonQueryAsync(ct) == 0) continue;
+                written++;
+                foreach (var (dimension, value) in SpendDimensions.Of(e))
+                {
+                    var d = SpendRollup.Of(dimension, value, e);
+                    deltas[(dimension, d.Day, value)] = deltas.TryGetValue((dimension, d.Day, value), out var sum) ? sum.Plus(d) : d;
+                }
             }
         }
-        var rollups = new StringBuilder("INSERT INTO spend_rollups(dimension, day, value, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens) VALUES ");
-        args.Clear();
-        foreach (var r in deltas.Values)
-            Row(rollups, args, r.Dimension, SpendDimensions.DayText(r.Day), r.Value, r.SpendNanos, r.Requests, r.Failures, r.PromptTokens, r.CompletionTokens,
-                r.CacheReadTokens, r.CacheWriteTokens);
-        rollups.Append("""
-             ON CONFLICT(dimension, day, value) DO UPDATE SET spend=spend+excluded.spend, requests=requests+excluded.requests,
+        if (written == 0) return 0;
+        await using var upsert = Prepared(c, tx, """
+            INSERT INTO spend_rollups(dimension, day, value, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens)
+            VALUES($a,$b,$c,$d,$e,$f,$g,$h,$i,$j)
+            ON CONFLICT(dimension, day, value) DO UPDATE SET spend=spend+excluded.spend, requests=requests+excluded.requests,
               failures=failures+excluded.failures, prompt_tokens=prompt_tokens+excluded.prompt_tokens, completion_tokens=completion_tokens+excluded.completion_tokens,
               cache_read_tokens=cache_read_tokens+excluded.cache_read_tokens, cache_write_tokens=cache_write_tokens+excluded.cache_write_tokens
-            """);
-        await using (var upsert = Numbered(c, tx, rollups.ToString(), args))
+            """, 10);
+        foreach (var r in deltas.Values)
+        {
+            Bind(upsert, r.Dimension, SpendDimensions.DayText(r.Day), r.Value, r.SpendNanos, r.Requests, r.Failures, r.PromptTokens, r.CompletionTokens,
+                r.CacheReadTokens, r.CacheWriteTokens);
             await upsert.ExecuteNonQueryAsync(ct);
+        }
         return written;
     }, ct);
 
-    /// <summary>Appends one <c>($pN, ...)</c> tuple (comma-separated from the previous one) and its values.</summary>
-    private static void Row(StringBuilder sql, List<object?> args, params object?[] values)
-    {
-        if (sql[^1] == ')') sql.Append(',');
-        sql.Append('(');
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (i > 0) sql.Append(',');
-            sql.Append("$p").Append(args.Count);
-            args.Add(values[i]);
-        }
-        sql.Append(')');
-    }
-
-    private static SqliteCommand Numbered(SqliteConnection c, SqliteTransaction tx, string sql, List<object?> args)
+    private static SqliteCommand Prepared(SqliteConnection c, SqliteTransaction tx, string sql, int parameters)
     {
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
-        for (var i = 0; i < args.Count; i++) cmd.Parameters.AddWithValue("$p" + i.ToString(CultureInfo.InvariantCulture), args[i] ?? DBNull.Value);
+        for (var i = 0; i < parameters; i++) cmd.Parameters.Add(new SqliteParameter("$" + (char)('a' + i), null));
+        cmd.Prepare();
         return cmd;
+    }
+
+    private static void Bind(SqliteCommand cmd, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
     }
 
     public async Task<SpendLogPage> QueryLogsAsync(SpendLogQuery q, CancellationToken ct = default)
