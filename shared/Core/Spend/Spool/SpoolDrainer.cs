@@ -4,12 +4,12 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Spend.Spool;
 
 /// <summary>
-/// Moves journaled spend into the store shortly after it is appended (woken by each append, at most every 20 ms), moves
+/// Moves journaled spend into the store shortly after it is appended (woken by an append, at most every 100 ms), moves
 /// in journals that stopped processes left behind at start, and drains the rest at shutdown.
 /// </summary>
 public sealed partial class SpoolDrainer(SpendSpool spool, ILogger<SpoolDrainer> log) : BackgroundService
 {
-    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     public void Wake()
