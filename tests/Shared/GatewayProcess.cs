@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Gateway.Functions.Azure.Tests;
+namespace Gateway.Tests.Processes;
 
-/// <summary>A gateway started as its own OS process, the way a user or a function host starts it.</summary>
+/// <summary>A gateway started as its own OS process, the way a user, the Functions host or Lambda's bootstrap starts it. Linked into the host test projects.</summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -22,19 +22,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public static async Task<GatewayProcess> StartAsync(string fileName, IEnumerable<string> args, string workingDirectory, int port, IDictionary<string, string> env)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        // Start from a clean slate: no inherited gateway or host settings leak in from the test runner.
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("GATEWAY_") || k.StartsWith("ASPNETCORE_") || k is "PORT" or "FUNCTIONS_CUSTOMHANDLER_PORT").ToList())
-            info.Environment.Remove(key);
-        foreach (var (k, v) in env) info.Environment[k] = v;
-
+        var info = Info(fileName, args, workingDirectory, env);
         var process = Process.Start(info)!;
         var gp = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}"));
         process.OutputDataReceived += (_, e) => gp.Append(e.Data);
@@ -43,6 +31,28 @@ public sealed class GatewayProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await gp.WaitUntilLiveAsync(TimeSpan.FromSeconds(90));
         return gp;
+    }
+
+    /// <summary>
+    /// Start from a clean slate: no inherited gateway, host or AWS settings leak in from the test runner (a developer's
+    /// own AWS profile or endpoint would otherwise be used); the test's variables are all the process gets of those.
+    /// HOME stays: `dotnet run` needs it (a test may set its own).
+    /// </summary>
+    private static ProcessStartInfo Info(string fileName, IEnumerable<string> args, string workingDirectory, IDictionary<string, string> env)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("GATEWAY_") || k.StartsWith("ASPNETCORE_") || k.StartsWith("AWS_")
+                     || k.StartsWith("LAMBDA_") || k is "PORT" or "FUNCTIONS_CUSTOMHANDLER_PORT").ToList())
+            info.Environment.Remove(key);
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        return info;
     }
 
     private void Append(string? line)
@@ -77,16 +87,19 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Runs a command to completion and returns its exit code and output (for start-up failures).</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string fileName, IEnumerable<string> args, string workingDirectory, IDictionary<string, string> env)
     {
-        var info = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("GATEWAY_") || k.StartsWith("ASPNETCORE_") || k is "PORT").ToList())
-            info.Environment.Remove(key);
-        foreach (var (k, v) in env) info.Environment[k] = v;
-        using var p = Process.Start(info)!;
+        using var p = Process.Start(Info(fileName, args, workingDirectory, env))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await p.WaitForExitAsync(cts.Token);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} did not exit within 90 s:\n{await stdout}{await stderr}");
+        }
         return (p.ExitCode, await stdout + await stderr);
     }
 
