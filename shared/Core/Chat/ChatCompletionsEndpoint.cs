@@ -14,7 +14,7 @@ public sealed class ChatCompletionsEndpoint(ModelRouter router, ApiRequest.Reade
         var ct = ctx.RequestAborted;
         using var api = await reader.ReadAsync(ctx);
         using var request = ChatRequest.Parse(api.Body.Memory);
-        api.Call.Describe(request.Model, request.Stream, request.User);
+        api.Call.Describe(request.Model, request.Stream, request.User, request.Tags);
         var group = router.Resolve(request.Model);
         var timing = api.Timing;
 

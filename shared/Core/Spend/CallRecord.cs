@@ -49,12 +49,16 @@ public sealed class CallRecord
     public void NotBillable() => Interlocked.Exchange(ref _emitted, 1);
 
     /// <summary>What the client asked for, once the endpoint has read it.</summary>
-    public void Describe(string model, bool stream, string? endUser = null)
+    public void Describe(string model, bool stream, string? endUser = null, IReadOnlyList<string>? tags = null)
     {
         Model = model;
         Stream = stream;
         EndUser = endUser;
+        RequestTags = tags ?? [];
     }
+
+    /// <summary>Tags the request itself carried (<c>tags</c>, <c>metadata.tags</c>); the key's tags are added to them.</summary>
+    public IReadOnlyList<string> RequestTags { get; private set; } = [];
 
     /// <summary>The router is about to try <paramref name="deployment"/>; the last one tried is the one that served the call.</summary>
     public void Attempting(Deployment deployment)
@@ -94,8 +98,8 @@ public sealed class CallRecord
         var cost = rates is { } r ? CostCalculator.Price(r, u) : CostBreakdown.Zero;
         var grant = _caller.Grant;
         var d = Served?.Config;
-        var tags = new List<string>();
-        if (grant?.Key.Tags is { } kt) tags.AddRange(kt);
+        var tags = new List<string>(RequestTags);
+        if (grant?.Key.Tags is { } kt) tags.AddRange(kt.Where(k => !tags.Contains(k)));
         return new SpendEvent
         {
             Id = _timing.RequestId,

@@ -117,6 +117,27 @@ public sealed class SpendEventTests : UpstreamGatewayTest
     }
 
     [Fact]
+    public async Task Request_tags_are_recorded_and_rolled_up_and_the_gateway_directive_is_not_sent_upstream()
+    {
+        Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion("ok", prompt: 10, completion: 2));
+        using var r = await Gw.Http.PostAsync("/v1/chat/completions", Json(
+            """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"tags":["search","beta"],"metadata":{"tags":["exp-1","beta"],"owner":"x"}}"""));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var e = Assert.Single(await EventsAsync(r.Headers.GetValues("x-gateway-request-id").Single()));
+        Assert.Equal(["search", "beta", "exp-1"], e.Tags);
+        using var sent = JsonDocument.Parse(Up.Last.Body);
+        Assert.False(sent.RootElement.TryGetProperty("tags", out _));
+        Assert.Equal("x", sent.RootElement.GetProperty("metadata").GetProperty("owner").GetString());
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var rows = await Store.QueryRollupsAsync(new RollupQuery(SpendDimensions.Tag, today.AddDays(-1), today, "exp-1"));
+        Assert.Equal(1, Assert.Single(rows).Requests);
+
+        using var bad = await Gw.Http.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"tags":"search"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("tags", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_upstream_error_gives_one_failure_event()
     {
         Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Error("bad things", "invalid_request_error", "bad_param"), 400);
