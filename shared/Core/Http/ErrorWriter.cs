@@ -7,7 +7,13 @@ namespace Gateway.Http;
 /// <summary>Writes a <see cref="GatewayException"/> as an OpenAI-style error response.</summary>
 public static class ErrorWriter
 {
-    public static async Task WriteAsync(HttpContext ctx, GatewayException error)
+    public static Task WriteAsync(HttpContext ctx, GatewayException error) => WriteAsync(ctx, error, Body(error));
+
+    /// <summary>
+    /// Answers with the error's status, <c>Retry-After</c> and overhead header and the given body (each API surface
+    /// shapes its own), and notes the error on the call's spend record.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext ctx, GatewayException error, ReadOnlyMemory<byte> body)
     {
         Spend.CallRecord.Of(ctx)?.Failed(error);
         var response = ctx.Response;
@@ -15,20 +21,15 @@ public static class ErrorWriter
         response.ContentType = "application/json";
         if (error.RetryAfter is { } retryAfter) response.Headers.RetryAfter = retryAfter;
         GatewayRequestFeature.Get(ctx)?.StampOverhead(response);
-        if (error.UpstreamBody is { } raw)
-        {
-            await response.Body.WriteAsync(raw, ctx.RequestAborted);
-            return;
-        }
-        await JsonSerializer.SerializeAsync(response.Body, ToEnvelope(error), GatewayJsonContext.Api.ErrorEnvelope, ctx.RequestAborted);
+        await response.Body.WriteAsync(body, ctx.RequestAborted);
     }
 
     public static ErrorEnvelope ToEnvelope(GatewayException e) => new(new ErrorBody(e.Message, e.Type, e.Param, e.Code));
 
+    /// <summary>The OpenAI-shaped body: an upstream's own error body as it came, else the envelope.</summary>
+    private static ReadOnlyMemory<byte> Body(GatewayException e) =>
+        e.UpstreamBody ?? JsonSerializer.SerializeToUtf8Bytes(ToEnvelope(e), GatewayJsonContext.Api.ErrorEnvelope);
+
     /// <summary>The error as one SSE event, for failures after a stream has started.</summary>
-    public static byte[] ToSseEvent(GatewayException e)
-    {
-        var json = e.UpstreamBody is { } raw ? raw.ToArray() : JsonSerializer.SerializeToUtf8Bytes(ToEnvelope(e), GatewayJsonContext.Api.ErrorEnvelope);
-        return [.. "data: "u8, .. json, .. "\n\n"u8];
-    }
+    public static byte[] ToSseEvent(GatewayException e) => [.. "data: "u8, .. Body(e).Span, .. "\n\n"u8];
 }

@@ -11,16 +11,7 @@ namespace Gateway.Messages;
 /// </summary>
 public static class MessagesErrors
 {
-    public static async Task WriteAsync(HttpContext ctx, GatewayException e)
-    {
-        Spend.CallRecord.Of(ctx)?.Failed(e);
-        var response = ctx.Response;
-        response.StatusCode = e.Status;
-        response.ContentType = "application/json";
-        if (e.RetryAfter is { } retryAfter) response.Headers.RetryAfter = retryAfter;
-        GatewayRequestFeature.Get(ctx)?.StampOverhead(response);
-        await response.Body.WriteAsync(Body(e), ctx.RequestAborted);
-    }
+    public static Task WriteAsync(HttpContext ctx, GatewayException e) => ErrorWriter.WriteAsync(ctx, e, Body(e));
 
     public static byte[] Body(GatewayException e)
     {
