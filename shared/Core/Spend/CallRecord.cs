@@ -74,8 +74,19 @@ public sealed class CallRecord
     /// <summary>The rates of the deployment that served the call (null: unknown model, or no deployment reached).</summary>
     public ModelRates? Rates => Served is { } d ? _recorder.Prices.Rates(d.Config) : null;
 
-    /// <summary>Prices usage at the serving deployment's rates (zero for an unknown model).</summary>
-    public CostBreakdown Price(TokenUsage usage) => Rates is { } r ? CostCalculator.Price(r, usage) : CostBreakdown.Zero;
+    private (TokenUsage Usage, CostBreakdown Cost)? _priced;
+
+    /// <summary>
+    /// Prices usage at the serving deployment's rates (zero for an unknown model). The usage chunk's cost, the budget
+    /// settle and the spend event all ask for the same usage: it is priced once.
+    /// </summary>
+    public CostBreakdown Price(TokenUsage usage)
+    {
+        if (_priced is { } p && p.Usage == usage) return p.Cost;
+        var cost = Rates is { } r ? CostCalculator.Price(r, usage) : CostBreakdown.Zero;
+        _priced = (usage, cost);
+        return cost;
+    }
 
     /// <summary>Writes the call's one spend event (later calls do nothing) and waits until it is durably handed off.</summary>
     public Task EmitAsync(TokenUsage? usage, GatewayException? error = null)
@@ -94,8 +105,7 @@ public sealed class CallRecord
     internal SpendEvent Build(TokenUsage? usage, GatewayException? error)
     {
         var u = usage ?? TokenUsage.None;
-        var rates = Rates;
-        var cost = rates is { } r ? CostCalculator.Price(r, u) : CostBreakdown.Zero;
+        var cost = Price(u);
         var grant = _caller.Grant;
         var d = Served?.Config;
         var tags = new List<string>(RequestTags);
@@ -130,7 +140,7 @@ public sealed class CallRecord
             ReasoningTokens = u.ReasoningTokens,
             Spend = cost.Total,
             CostBreakdown = new SpendBreakdown(cost.Input, cost.CacheRead, cost.CacheWrite, cost.Output, cost.Reasoning, cost.Request, cost.Images),
-            Priced = rates is not null || Served is null,
+            Priced = Served is null || Rates is not null,
             Status = error is null ? SpendStatus.Success : SpendStatus.Failure,
             HttpStatus = error?.Status ?? 200,
             ErrorClass = error?.Type,
