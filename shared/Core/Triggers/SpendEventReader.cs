@@ -24,31 +24,19 @@ public static class SpendEventReader
     }
 
     /// <summary>One event from its JSON text; false for text that is not JSON or not an event (a truncated record).</summary>
-    public static bool TryReadJson(string json, out SpendEvent e)
-    {
-        e = null!;
-        try
-        {
-            var parsed = JsonSerializer.Deserialize(json, SpendJson.Default.SpendEvent);
-            if (parsed is null) return false;
-            e = parsed;
-            return true;
-        }
-        catch (Exception x) when (x is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    public static bool TryReadJson(string json, out SpendEvent e) => TryParse(() => JsonSerializer.Deserialize(json, SpendJson.Default.SpendEvent), out e);
 
-    public static bool TryRead(JsonElement item, out SpendEvent e)
+    /// <summary>One event from a batch item: the event object, or a string holding its JSON.</summary>
+    public static bool TryRead(JsonElement item, out SpendEvent e) => item.ValueKind == JsonValueKind.String
+        ? TryReadJson(item.GetString()!, out e)
+        : TryParse(() => item.Deserialize(SpendJson.Default.SpendEvent), out e);
+
+    private static bool TryParse(Func<SpendEvent?> parse, out SpendEvent e)
     {
         e = null!;
         try
         {
-            var parsed = item.ValueKind == JsonValueKind.String
-                ? JsonSerializer.Deserialize(item.GetString()!, SpendJson.Default.SpendEvent)
-                : item.Deserialize(SpendJson.Default.SpendEvent);
-            if (parsed is null) return false;
+            if (parse() is not { } parsed) return false;
             e = parsed;
             return true;
         }
