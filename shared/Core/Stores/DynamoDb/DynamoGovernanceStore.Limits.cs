@@ -7,7 +7,6 @@ namespace Gateway.Stores.DynamoDb;
 
 public sealed partial class DynamoGovernanceStore
 {
-    private const int MaxAttempts = 200;
     private readonly SubjectLocks _locks = new();
 
     // The last counter this instance wrote or read, with its version: in the steady state a change is then one
@@ -27,58 +26,22 @@ public sealed partial class DynamoGovernanceStore
     public async Task<AdmitResult> AdmitAsync(AdmitRequest request, CancellationToken ct = default)
     {
         await Ready();
-        var admitted = new List<string>();
-        var usage = new List<SubjectUsage>();
         var reservation = ReservationValue(request.CostNanos, request.Tokens, request.ExpiresAt);
-        foreach (var s in request.Subjects)
-        {
-            AdmitResult? refusal = null;
-            using (await _locks.EnterAsync(s.Subject, ct))
+        return await OptimisticAdmission.AdmitAsync(request, _locks, _counters, subject => subject, c => c.State, ReadCounterAsync,
+            async (subject, s, counter, next, t) =>
             {
-                var fresh = !_counters.TryGetValue(s.Subject, out var counter);
-                if (fresh) counter = await ReadCounterAsync(s.Subject, ct);
-                for (var attempt = 0; ; attempt++)
+                try
                 {
-                    if (attempt == MaxAttempts) throw new InvalidOperationException($"Counter {s.Subject}: too much contention.");
-                    var rolled = counter.State.RolledTo(s.Limits.BudgetDuration, request.Now);
-                    var refused = rolled.Check(s.Limits, request.CostNanos, request.Tokens, request.Now, out var retryAfter);
-                    if (refused != LimitKind.None)
-                    {
-                        // Refuse only on what the store says now, never on a cached counter.
-                        if (!fresh)
-                        {
-                            counter = await ReadCounterAsync(s.Subject, ct);
-                            fresh = true;
-                            continue;
-                        }
-                        refusal = new AdmitResult(refused, s.Subject, retryAfter, [rolled.ToUsage(s.Subject)]);
-                        break;
-                    }
-                    var next = rolled.Reserve(request.CostNanos, request.Tokens);
-                    try
-                    {
-                        await db.UpdateItemAsync(CounterUpdate(table, s.Subject, next, s.Limits.BudgetDuration, counter.Version, request.ReservationId, reservation), ct);
-                        _counters[s.Subject] = new Counter(next, s.Limits.BudgetDuration, counter.Version + 1);
-                        admitted.Add(s.Subject);
-                        usage.Add(next.ToUsage(s.Subject));
-                        break;
-                    }
-                    catch (ConditionalCheckFailedException)
-                    {
-                        counter = await ReadCounterAsync(s.Subject, ct);
-                        fresh = true;
-                    }
+                    await db.UpdateItemAsync(CounterUpdate(table, subject, next, s.Limits.BudgetDuration, counter.Version, request.ReservationId, reservation), t);
+                    _counters[subject] = new Counter(next, s.Limits.BudgetDuration, counter.Version + 1);
+                    return true;
                 }
-            }
-            if (refusal is not null)
-            {
-                // Take back what earlier subjects reserved, outside any lock.
-                foreach (var done in admitted)
-                    await ReleaseAsync(done, request.ReservationId, request.CostNanos, request.Tokens, 0, 0, request.Now, ct, undo: true);
-                return refusal;
-            }
-        }
-        return new AdmitResult(LimitKind.None, null, 0, usage);
+                catch (ConditionalCheckFailedException)
+                {
+                    return false;
+                }
+            },
+            done => ReleaseAsync(done, request.ReservationId, request.CostNanos, request.Tokens, 0, 0, request.Now, ct, undo: true), ct);
     }
 
     public async Task<IReadOnlyList<SubjectUsage>> SettleAsync(SettleRequest request, CancellationToken ct = default)
@@ -98,7 +61,7 @@ public sealed partial class DynamoGovernanceStore
         await Ready();
         using var held = await _locks.EnterAsync(subject, ct);
         var counter = _counters.TryGetValue(subject, out var c) ? c : await ReadCounterAsync(subject, ct);
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        for (var attempt = 0; attempt < OptimisticAdmission.MaxAttempts; attempt++)
         {
             var rolled = counter.State.RolledTo(counter.Duration, now);
             var next = undo ? rolled.Unreserve(reservedNanos, reservedTokens) : rolled.Settle(reservedNanos, reservedTokens, actualNanos, actualTokens);

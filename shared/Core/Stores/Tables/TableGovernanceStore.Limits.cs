@@ -7,7 +7,6 @@ namespace Gateway.Stores.Tables;
 
 public sealed partial class TableGovernanceStore
 {
-    private const int MaxAttempts = 200;
     private readonly SubjectLocks _locks = new();
 
     // The last counter row this instance wrote or read, with its ETag: in the steady state a change is then one
@@ -28,64 +27,27 @@ public sealed partial class TableGovernanceStore
     public async Task<AdmitResult> AdmitAsync(AdmitRequest request, CancellationToken ct = default)
     {
         await Ready();
-        var admitted = new List<string>();
-        var usage = new List<SubjectUsage>();
-        foreach (var s in request.Subjects)
-        {
-            var partition = TableNames.Partition(s.Subject);
-            AdmitResult? refusal = null;
-            using (await _locks.EnterAsync(partition, ct))
+        return await OptimisticAdmission.AdmitAsync(request, _locks, _counters, TableNames.Partition, c => c.State, ReadCounterAsync,
+            async (partition, s, counter, next, t) =>
             {
-                var fresh = !_counters.TryGetValue(partition, out var counter);
-                if (fresh) counter = await ReadCounterAsync(partition, ct);
-                for (var attempt = 0; ; attempt++)
+                var row = TableCounters.Write(partition, next, s.Limits.BudgetDuration);
+                TableTransactionAction[] actions =
+                [
+                    counter.ETag is { } etag ? new(TableTransactionActionType.UpdateReplace, row, etag) : new(TableTransactionActionType.Add, row),
+                    new(TableTransactionActionType.Add, TableCounters.Reservation(partition, request.ReservationId, request.CostNanos, request.Tokens, request.ExpiresAt)),
+                ];
+                try
                 {
-                    if (attempt == MaxAttempts) throw new InvalidOperationException($"Counter {s.Subject}: too much contention.");
-                    var rolled = counter.State.RolledTo(s.Limits.BudgetDuration, request.Now);
-                    var refused = rolled.Check(s.Limits, request.CostNanos, request.Tokens, request.Now, out var retryAfter);
-                    if (refused != LimitKind.None)
-                    {
-                        // Refuse only on what the store says now, never on a cached row.
-                        if (!fresh)
-                        {
-                            counter = await ReadCounterAsync(partition, ct);
-                            fresh = true;
-                            continue;
-                        }
-                        refusal = new AdmitResult(refused, s.Subject, retryAfter, [rolled.ToUsage(s.Subject)]);
-                        break;
-                    }
-                    var next = rolled.Reserve(request.CostNanos, request.Tokens);
-                    var row = TableCounters.Write(partition, next, s.Limits.BudgetDuration);
-                    TableTransactionAction[] actions =
-                    [
-                        counter.ETag is { } etag ? new(TableTransactionActionType.UpdateReplace, row, etag) : new(TableTransactionActionType.Add, row),
-                        new(TableTransactionActionType.Add, TableCounters.Reservation(partition, request.ReservationId, request.CostNanos, request.Tokens, request.ExpiresAt)),
-                    ];
-                    try
-                    {
-                        var response = await table.SubmitTransactionAsync(actions, ct);
-                        _counters[partition] = new Counter(next, s.Limits.BudgetDuration, response.Value[0].Headers.ETag);
-                        admitted.Add(partition);
-                        usage.Add(next.ToUsage(s.Subject));
-                        break;
-                    }
-                    catch (TableTransactionFailedException e) when (e.Status is 412 or 409)
-                    {
-                        counter = await ReadCounterAsync(partition, ct);
-                        fresh = true;
-                    }
+                    var response = await table.SubmitTransactionAsync(actions, t);
+                    _counters[partition] = new Counter(next, s.Limits.BudgetDuration, response.Value[0].Headers.ETag);
+                    return true;
                 }
-            }
-            if (refusal is not null)
-            {
-                // Take back what earlier subjects reserved, outside any lock.
-                foreach (var done in admitted)
-                    await ReleaseAsync(done, request.ReservationId, request.CostNanos, request.Tokens, 0, 0, request.Now, ct, undo: true);
-                return refusal;
-            }
-        }
-        return new AdmitResult(LimitKind.None, null, 0, usage);
+                catch (TableTransactionFailedException e) when (e.Status is 412 or 409)
+                {
+                    return false;
+                }
+            },
+            done => ReleaseAsync(done, request.ReservationId, request.CostNanos, request.Tokens, 0, 0, request.Now, ct, undo: true), ct);
     }
 
     public async Task<IReadOnlyList<SubjectUsage>> SettleAsync(SettleRequest request, CancellationToken ct = default)
@@ -105,7 +67,7 @@ public sealed partial class TableGovernanceStore
         await Ready();
         using var held = await _locks.EnterAsync(partition, ct);
         var counter = _counters.TryGetValue(partition, out var c) ? c : await ReadCounterAsync(partition, ct);
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        for (var attempt = 0; attempt < OptimisticAdmission.MaxAttempts; attempt++)
         {
             if (counter.ETag is not { } etag)
             {
