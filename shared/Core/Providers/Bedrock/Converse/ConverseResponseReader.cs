@@ -44,7 +44,7 @@ public static class ConverseResponseReader
                 w.WriteString("finish_reason", stop == "tool_use" && jsonTool && realTools == 0 ? "stop" : StopReasons.ToFinishReason(stop));
                 w.WriteEndObject();
                 w.WriteEndArray();
-                ConverseUsage.Write(w, usage);
+                Translation.OpenAIUsageWriter.Write(w, usage);
                 w.WriteEndObject();
             }
             catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)

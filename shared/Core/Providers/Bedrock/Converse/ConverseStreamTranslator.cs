@@ -49,7 +49,7 @@ public sealed class ConverseStreamTranslator(string id, string model, long creat
             {
                 w.WriteStartArray("choices");
                 w.WriteEndArray();
-                ConverseUsage.Write(w, usage);
+                Translation.OpenAIUsageWriter.Write(w, usage);
             });
         }
         return false;

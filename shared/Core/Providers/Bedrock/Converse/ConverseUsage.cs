@@ -19,17 +19,4 @@ public static class ConverseUsage
         var prompt = input + read + write;
         return new TokenUsage(prompt, output, prompt + output, read, write);
     }
-
-    public static void Write(Utf8JsonWriter w, TokenUsage u)
-    {
-        w.WriteStartObject("usage");
-        w.WriteNumber("prompt_tokens", u.PromptTokens);
-        w.WriteNumber("completion_tokens", u.CompletionTokens);
-        w.WriteNumber("total_tokens", u.TotalTokens);
-        w.WriteStartObject("prompt_tokens_details");
-        w.WriteNumber("cached_tokens", u.CachedTokens);
-        w.WriteNumber("cache_creation_tokens", u.CacheWriteTokens);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
 }
