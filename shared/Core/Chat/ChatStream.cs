@@ -4,7 +4,7 @@ namespace Gateway.Chat;
 /// A stream of OpenAI <c>chat.completion.chunk</c> JSON objects, one per <see cref="ReadAsync"/>, as they arrive
 /// from upstream. <see cref="Current"/> is valid until the next read. Disposing cancels the upstream call.
 /// </summary>
-public abstract class ChatStream : IAsyncDisposable
+public abstract class ChatStream : Streaming.IEventSource, IAsyncDisposable
 {
     /// <summary>Advances to the next chunk; false at the end of the stream. Throws <see cref="Http.GatewayException"/> on upstream errors.</summary>
     public abstract ValueTask<bool> ReadAsync(CancellationToken ct);

@@ -25,6 +25,20 @@ public sealed class GatewayRequestFeature
 
     public void MarkFirstChunk() => FirstChunkAt ??= DateTimeOffset.UtcNow;
 
+    /// <summary>Reads the next event of an upstream stream, counting the wait as upstream time, not the gateway's.</summary>
+    public async ValueTask<bool> ReadUpstreamAsync<TSource>(TSource source, CancellationToken ct) where TSource : Streaming.IEventSource
+    {
+        UpstreamStarted();
+        try
+        {
+            return await source.ReadAsync(ct);
+        }
+        finally
+        {
+            UpstreamEnded();
+        }
+    }
+
     /// <summary>Marks the start of a wait on an upstream (send, headers, body or next stream chunk).</summary>
     public void UpstreamStarted() => _upstreamSince = Stopwatch.GetTimestamp();
 

@@ -7,7 +7,7 @@ using Gateway.Streaming;
 namespace Gateway.Messages;
 
 /// <summary>Anthropic stream events, each as a whole SSE event (<c>event:</c> and <c>data:</c> lines), one per read.</summary>
-public abstract class MessagesEventSource : IAsyncDisposable
+public abstract class MessagesEventSource : Streaming.IEventSource, IAsyncDisposable
 {
     public abstract ValueTask<bool> ReadAsync(CancellationToken ct);
     public abstract ReadOnlyMemory<byte> Current { get; }

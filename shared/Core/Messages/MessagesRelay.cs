@@ -23,17 +23,7 @@ internal static class MessagesRelay
         {
             while (true)
             {
-                bool more;
-                timing.UpstreamStarted();
-                try
-                {
-                    more = await events.ReadAsync(ct);
-                }
-                finally
-                {
-                    timing.UpstreamEnded();
-                }
-                if (!more) break;
+                if (!await timing.ReadUpstreamAsync(events, ct)) break;
                 if (!booked && events.Current.Span.StartsWith("event: message_stop"u8))
                 {
                     booked = true;

@@ -32,17 +32,7 @@ public static class StreamRelay
         {
             while (true)
             {
-                bool more;
-                timing.UpstreamStarted();
-                try
-                {
-                    more = await stream.ReadAsync(ct);
-                }
-                finally
-                {
-                    timing.UpstreamEnded();
-                }
-                if (!more) break;
+                if (!await timing.ReadUpstreamAsync(stream, ct)) break;
                 var chunk = stream.Current;
                 var facts = UsageReader.Read(chunk.Span);
                 if (facts.Usage is { } u) usage = u;
