@@ -1,6 +1,6 @@
 namespace Gateway.Auth;
 
-/// <summary>Who made a request. Virtual keys (a later step) add their own kinds and limits here.</summary>
+/// <summary>Who made a request: the master key, a virtual key (with its grant: key, team, user and their limits), or nobody when auth is off.</summary>
 public sealed record CallerIdentity(CallerKind Kind, string? KeyHash = null)
 {
     public static readonly CallerIdentity Anonymous = new(CallerKind.Anonymous);

@@ -1,4 +1,5 @@
 using Gateway.Http;
+using Gateway.Pipeline;
 using Gateway.Providers;
 using Gateway.Routing;
 using Gateway.Streaming;
@@ -6,30 +7,29 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Chat;
 
-/// <summary><c>POST /v1/chat/completions</c>: authenticate, read and check the body, route, call, answer or stream.</summary>
-public sealed class ChatCompletionsEndpoint(ModelRouter router, ApiRequest.Reader reader)
+/// <summary><c>POST /v1/chat/completions</c>: the pipeline's chat call; this class only routes it and answers or streams.</summary>
+public sealed class ChatCompletionsEndpoint(CallPipeline pipeline)
 {
-    public async Task HandleAsync(HttpContext ctx)
+    public Task HandleAsync(HttpContext ctx) => pipeline.RunAsync(ctx, CallKind.ChatCompletion, ChatRequest.Parse, AnswerAsync);
+
+    private static async Task AnswerAsync(HttpContext ctx, ModelCall call, ChatRequest request)
     {
         var ct = ctx.RequestAborted;
-        using var api = await reader.ReadAsync(ctx);
-        using var request = ChatRequest.Parse(api.Body.Memory);
-        api.Call.Describe(request.Model, request.Stream, request.User, request.Tags);
-        var group = router.Resolve(request.Model);
-        var timing = api.Timing;
-
+        var timing = call.Timing;
         if (!request.Stream)
         {
-            var result = await ModelRouter.RunAsync(group, d => d.Chat.CompleteAsync(new ChatCall(request, d.Config, timing), ct), ct, api.Call);
-            api.Call.ResponseBody = result.Body;
-            await api.CompleteAsync(result.Usage);
+            var result = await ModelRouter.RunAsync(call.Group, d => d.Chat.CompleteAsync(new ChatCall(request, d.Config, timing), ct), ct, call.Record);
+            call.Answered(result.Body);
+            await call.CompleteAsync(result.Usage);
             await JsonResponse.WriteAsync(ctx, result.Body, timing);
             return;
         }
 
-        await using var stream = await ModelRouter.RunAsync(group, d => d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), ct, api.Call);
-        var outcome = await StreamRelay.RelayAsync(ctx, stream, request.ClientWantsUsage, timing, u => api.CompleteAsync(u), u => api.Call.Price(u).Total);
+        await using var stream = await ModelRouter.RunAsync(call.Group, d => d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), ct, call.Record);
+        call.Progress.Accept();
+        var outcome = await StreamRelay.RelayAsync(ctx, stream, request.ClientWantsUsage, timing, call.Progress,
+            u => call.CompleteAsync(u), u => call.Record!.Price(u).Total);
         // Broken off (upstream error, timeout, or the client left): book what was used before it broke.
-        if (!outcome.Completed) await api.CompleteAsync(outcome.Usage, outcome.Error ?? Errors.ClientClosed());
+        if (!outcome.Completed) await call.FailAsync(outcome.Error ?? Errors.ClientClosed(), outcome.Usage);
     }
 }

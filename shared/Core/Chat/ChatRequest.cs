@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Http;
+using Gateway.Pipeline;
 
 namespace Gateway.Chat;
 
@@ -7,7 +8,7 @@ namespace Gateway.Chat;
 /// An OpenAI chat-completions request, kept as the client's own JSON so unknown fields pass through untouched,
 /// with the few fields the gateway acts on read and validated up front.
 /// </summary>
-public sealed class ChatRequest : IDisposable
+public sealed class ChatRequest : IModelRequest
 {
     private readonly JsonDocument _document;
 
@@ -44,40 +45,34 @@ public sealed class ChatRequest : IDisposable
     /// <summary>Fields that steer the gateway itself and are removed before forwarding.</summary>
     public static bool IsGatewayDirective(JsonProperty property) => property.NameEquals("mock_response"u8) || property.NameEquals("tags"u8);
 
-    /// <summary>Parses and validates; throws a 400 <see cref="GatewayException"/> naming the bad field.</summary>
-    public static ChatRequest Parse(ReadOnlyMemory<byte> body)
+    /// <summary>The most output tokens per choice the client allowed (<c>max_completion_tokens</c>, else <c>max_tokens</c>).</summary>
+    public int? MaxOutputTokens { get; private init; }
+
+    int IModelRequest.Choices => N;
+    string? IModelRequest.EndUser => User;
+
+    /// <summary>Parses and validates a client's body as OpenAI does; throws a 400 <see cref="GatewayException"/> naming the bad field.</summary>
+    public static ChatRequest Parse(ReadOnlyMemory<byte> body) => Read(RequestJson.Parse(body));
+
+    /// <summary>Parses a body the gateway translated itself (from another API shape); same checks, deeper nesting allowed.</summary>
+    public static ChatRequest ParseTranslated(ReadOnlyMemory<byte> body) => Read(RequestJson.ParseInternal(body));
+
+    private static ChatRequest Read(JsonDocument doc)
     {
-        var doc = RequestJson.Parse(body);
         try
         {
             var root = doc.RootElement;
             var model = RequestJson.RequiredString(root, "model", "the name of a model served by this gateway");
-            if (!root.TryGetProperty("messages", out var messages))
-                throw Errors.MissingField("messages", "an array of chat messages");
-            if (messages.ValueKind != JsonValueKind.Array) throw Errors.InvalidField("messages", "expected an array");
-            if (messages.GetArrayLength() == 0) throw Errors.InvalidField("messages", "expected at least one message");
-            var i = 0;
-            foreach (var m in messages.EnumerateArray())
-            {
-                if (m.ValueKind != JsonValueKind.Object) throw Errors.InvalidField($"messages[{i}]", "expected an object");
-                if (!m.TryGetProperty("role", out var role) || role.ValueKind == JsonValueKind.Null)
-                    throw Errors.MissingField($"messages[{i}].role", "one of system, developer, user, assistant, tool");
-                if (role.ValueKind != JsonValueKind.String) throw Errors.InvalidField($"messages[{i}].role", "expected a string");
-                i++;
-            }
-
+            ChatValidator.Validate(root);
             var stream = RequestJson.OptionalBool(root, "stream") ?? false;
-            var wantsUsage = false;
-            if (root.TryGetProperty("stream_options", out var so) && so.ValueKind != JsonValueKind.Null)
-            {
-                if (so.ValueKind != JsonValueKind.Object) throw Errors.InvalidField("stream_options", "expected an object");
-                wantsUsage = RequestJson.OptionalBool(so, "include_usage", "stream_options.include_usage") ?? false;
-            }
-            var n = RequestJson.OptionalInt(root, "n", min: 1) ?? 1;
+            var wantsUsage = stream && root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
+                && RequestJson.OptionalBool(so, "include_usage") == true;
+            var n = RequestJson.OptionalInt(root, "n", 1, ChatValidator.MaxChoices) ?? 1;
+            var maxOutput = RequestJson.OptionalInt(root, "max_completion_tokens", 1) ?? RequestJson.OptionalInt(root, "max_tokens", 1);
             string? mock = null;
             if (root.TryGetProperty("mock_response", out var mr) && mr.ValueKind == JsonValueKind.String) mock = mr.GetString();
 
-            var user = root.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+            var user = RequestJson.OptionalString(root, "user");
             var tags = new List<string>();
             if (root.TryGetProperty("tags", out var t) && t.ValueKind != JsonValueKind.Null) ReadTags(t, "tags", tags);
             if (root.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object && md.TryGetProperty("tags", out var mt)
@@ -86,7 +81,7 @@ public sealed class ChatRequest : IDisposable
 
             return new ChatRequest(doc)
             {
-                Model = model, Stream = stream, ClientWantsUsage = stream && wantsUsage, N = n, MockResponse = mock, User = user,
+                Model = model, Stream = stream, ClientWantsUsage = wantsUsage, N = n, MaxOutputTokens = maxOutput, MockResponse = mock, User = user,
                 Tags = tags.Distinct(StringComparer.Ordinal).ToList(),
             };
         }

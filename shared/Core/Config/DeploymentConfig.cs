@@ -41,6 +41,16 @@ public sealed class DeploymentConfig
     /// <summary>Provider-specific <c>litellm_params</c> not modelled above (e.g. <c>aws_region_name</c>).</summary>
     public IReadOnlyDictionary<string, string> ProviderSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The client's <c>anthropic-beta</c> header may reach this deployment (<c>forward_client_headers_to_llm_api</c>).</summary>
+    public bool ForwardClientHeaders { get; private set; }
+
+    public DeploymentConfig WithForwardedClientHeaders()
+    {
+        var copy = (DeploymentConfig)MemberwiseClone();
+        copy.ForwardClientHeaders = true;
+        return copy;
+    }
+
     /// <summary><c>model_info</c> as given, shown by <c>/model/info</c>.</summary>
     public JsonObject ModelInfo { get; init; } = new();
 

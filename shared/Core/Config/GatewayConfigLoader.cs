@@ -84,9 +84,10 @@ public sealed class GatewayConfigLoader
                 if (OptionalNumber(general, "spend_logs_max_body_bytes", "general_settings.spend_logs_max_body_bytes", min: 1, max: 1_000_000, integer: true) is { } cap)
                     bodies = bodies with { MaxBytes = (int)cap };
             }
-            foreach (var section in new[] { "litellm_settings", "router_settings" })
-                if (Child(root, section) is YamlMappingNode m && m.Children.Count > 0)
-                    _warnings.Add($"{section}: not supported yet; keys ignored: {string.Join(", ", m.Children.Keys.Select(k => k.ToString()))}");
+            if (Child(root, "litellm_settings") is YamlMappingNode litellm)
+                deployments = ReadHeaderForwarding(litellm, deployments);
+            if (Child(root, "router_settings") is YamlMappingNode router && router.Children.Count > 0)
+                _warnings.Add($"router_settings: not supported yet; keys ignored: {string.Join(", ", router.Children.Keys.Select(k => k.ToString()))}");
         }
 
         if (_problems.Count > 0)
@@ -101,6 +102,35 @@ public sealed class GatewayConfigLoader
             Warnings = _warnings,
             EnvironmentVariables = _declaredEnv,
         };
+    }
+
+    /// <summary>
+    /// <c>litellm_settings.model_group_settings.forward_client_headers_to_llm_api</c>: the model groups whose calls may
+    /// carry the client's <c>anthropic-beta</c> header upstream (it switches on paid features, so it is off by default).
+    /// </summary>
+    private List<DeploymentConfig> ReadHeaderForwarding(YamlMappingNode litellm, List<DeploymentConfig> deployments)
+    {
+        var ignored = litellm.Children.Keys.Select(k => k.ToString()).Where(k => k != "model_group_settings").ToList();
+        if (ignored.Count > 0) _warnings.Add($"litellm_settings: not supported yet; keys ignored: {string.Join(", ", ignored)}");
+        if (Child(litellm, "model_group_settings") is not YamlMappingNode groups) return deployments;
+        const string path = "litellm_settings.model_group_settings.forward_client_headers_to_llm_api";
+        var unknown = groups.Children.Keys.Select(k => k.ToString()).Where(k => k != "forward_client_headers_to_llm_api").ToList();
+        if (unknown.Count > 0) _warnings.Add($"litellm_settings.model_group_settings: not supported yet; keys ignored: {string.Join(", ", unknown)}");
+        if (Child(groups, "forward_client_headers_to_llm_api") is not { } node || YamlValues.IsNull(node)) return deployments;
+        if (node is not YamlSequenceNode list)
+        {
+            _problems.Add($"{At(node)}{path}: must be a list of model group names");
+            return deployments;
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in list.Children)
+        {
+            var name = item is YamlScalarNode sc ? sc.Value : null;
+            if (string.IsNullOrEmpty(name)) _problems.Add($"{At(item)}{path}: each entry must be a model group name");
+            else if (deployments.All(d => d.ModelName != name)) _problems.Add($"{At(item)}{path}: '{name}' is not a model_name in model_list");
+            else names.Add(name);
+        }
+        return deployments.Select(d => names.Contains(d.ModelName) ? d.WithForwardedClientHeaders() : d).ToList();
     }
 
     private YamlMappingNode? ParseRoot(string yaml)

@@ -1,23 +1,23 @@
 using Gateway.Http;
+using Gateway.Pipeline;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Embeddings;
 
-/// <summary><c>POST /v1/embeddings</c>.</summary>
-public sealed class EmbeddingsEndpoint(ModelRouter router, ApiRequest.Reader reader)
+/// <summary><c>POST /v1/embeddings</c>: the pipeline's embedding call; this class only routes it and answers.</summary>
+public sealed class EmbeddingsEndpoint(CallPipeline pipeline)
 {
-    public async Task HandleAsync(HttpContext ctx)
+    public Task HandleAsync(HttpContext ctx) => pipeline.RunAsync(ctx, CallKind.Embedding, EmbeddingsRequest.Parse, AnswerAsync);
+
+    private static async Task AnswerAsync(HttpContext ctx, ModelCall call, EmbeddingsRequest request)
     {
         var ct = ctx.RequestAborted;
-        using var api = await reader.ReadAsync(ctx);
-        using var request = EmbeddingsRequest.Parse(api.Body.Memory);
-        api.Call.Describe(request.Model, stream: false);
-        var group = router.Resolve(request.Model);
-        var result = await ModelRouter.RunAsync(group, d => d.Embeddings is { } e
-            ? e.EmbedAsync(new EmbeddingsCall(request, d.Config, api.Timing), ct)
-            : throw Errors.BadRequest($"The model '{request.Model}' does not serve embeddings.", "model", "model_not_supported"), ct, api.Call);
-        await api.CompleteAsync(result.Usage);
-        await JsonResponse.WriteAsync(ctx, result.Body, api.Timing);
+        var result = await ModelRouter.RunAsync(call.Group, d => d.Embeddings is { } e
+            ? e.EmbedAsync(new EmbeddingsCall(request, d.Config, call.Timing), ct)
+            : throw Errors.BadRequest($"The model '{request.Model}' does not serve embeddings.", "model", "model_not_supported"), ct, call.Record);
+        call.Answered(result.Body);
+        await call.CompleteAsync(result.Usage);
+        await JsonResponse.WriteAsync(ctx, result.Body, call.Timing);
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Gateway.Config;
 using Gateway.Http;
+using Gateway.Pipeline;
 
 namespace Gateway.Embeddings;
 
 /// <summary>An OpenAI embeddings request, kept as raw JSON for pass-through, with <c>model</c> and <c>input</c> checked.</summary>
-public sealed class EmbeddingsRequest : IDisposable
+public sealed class EmbeddingsRequest : IModelRequest
 {
     private readonly JsonDocument _document;
 
@@ -17,6 +18,11 @@ public sealed class EmbeddingsRequest : IDisposable
 
     public JsonElement Root => _document.RootElement;
     public string Model { get; }
+    public string? EndUser { get; private init; }
+    bool IModelRequest.Stream => false;
+    int? IModelRequest.MaxOutputTokens => null;
+    int IModelRequest.Choices => 1;
+    IReadOnlyList<string> IModelRequest.Tags => [];
 
     public static EmbeddingsRequest Parse(ReadOnlyMemory<byte> body)
     {
@@ -35,7 +41,7 @@ public sealed class EmbeddingsRequest : IDisposable
                 && !(f.ValueKind == JsonValueKind.String && (f.ValueEquals("float") || f.ValueEquals("base64"))))
                 throw Errors.InvalidField("encoding_format", "expected 'float' or 'base64'");
             RequestJson.OptionalInt(root, "dimensions", min: 1);
-            return new EmbeddingsRequest(doc, model);
+            return new EmbeddingsRequest(doc, model) { EndUser = RequestJson.OptionalString(root, "user") };
         }
         catch
         {

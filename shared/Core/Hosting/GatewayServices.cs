@@ -38,7 +38,7 @@ public static class GatewayServices
         services.AddGovernance(config.Store);
         services.AddTriggers();
         services.AddSingleton<IRequestAuthenticator>(sp => new MasterKeyAuthenticator(config.MasterKey, sp.GetRequiredService<Keys.KeyCache>()));
-        services.AddSingleton<ApiRequest.Reader>();
+        services.AddSingleton<Pipeline.CallPipeline>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();

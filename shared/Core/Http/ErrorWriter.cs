@@ -20,6 +20,7 @@ public static class ErrorWriter
         response.StatusCode = error.Status;
         response.ContentType = "application/json";
         if (error.RetryAfter is { } retryAfter) response.Headers.RetryAfter = retryAfter;
+        foreach (var (name, value) in error.Headers) response.Headers[name] = value;
         GatewayRequestFeature.Get(ctx)?.StampOverhead(response);
         await response.Body.WriteAsync(body, ctx.RequestAborted);
     }

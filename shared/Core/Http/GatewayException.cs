@@ -18,6 +18,12 @@ public sealed class GatewayException(int status, string type, string message, st
     /// <summary>An upstream's own OpenAI-shaped error body, forwarded unchanged when set.</summary>
     public ReadOnlyMemory<byte>? UpstreamBody { get; init; }
 
+    /// <summary>Extra response headers (the rate-limit headers of a refused call).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    public GatewayException WithHeaders(IEnumerable<KeyValuePair<string, string>> headers) =>
+        new(Status, Type, Message, Code, Param) { RetryAfter = RetryAfter, UpstreamBody = UpstreamBody, Retryable = Retryable, Headers = [.. headers] };
+
     /// <summary>Worth trying again on another attempt or deployment (connection failures, 408, 429, 5xx).</summary>
     public bool Retryable { get; init; }
 }

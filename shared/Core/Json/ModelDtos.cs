@@ -24,7 +24,7 @@ public sealed record ModelInfoList([property: JsonPropertyName("data")] IReadOnl
 
 public sealed record ModelInfoEntry(
     [property: JsonPropertyName("model_name")] string ModelName,
-    [property: JsonPropertyName("litellm_params")] DeploymentParamsView LitellmParams,
+    [property: JsonPropertyName("litellm_params"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DeploymentParamsView? LitellmParams,
     [property: JsonPropertyName("model_info")] JsonObject ModelInfo);
 
 /// <summary>The parts of <c>litellm_params</c> that are safe to show: never keys or tokens.</summary>

@@ -1,4 +1,5 @@
 using Gateway.Config;
+using Gateway.Limits;
 using Gateway.Keys.Api;
 using Gateway.Stores.Sqlite;
 using Microsoft.AspNetCore.Builder;

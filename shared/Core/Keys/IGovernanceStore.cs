@@ -2,8 +2,9 @@ namespace Gateway.Keys;
 
 /// <summary>
 /// Keys, teams, users, and the counters and reservations that enforce their limits. Implementations: embedded SQLite,
-/// Azure Table Storage, DynamoDB. <see cref="AdmitAsync"/> and <see cref="SettleAsync"/> are atomic across every
-/// instance sharing the store: one round trip each.
+/// Azure Table Storage, DynamoDB. <see cref="AdmitAsync"/> and <see cref="SettleAsync"/> decide exactly across every
+/// instance sharing the store: SQLite in one transaction; Table Storage and DynamoDB with one conditional write per
+/// limited subject (key, team, user), taking back earlier subjects' reservations when a later one refuses.
 /// </summary>
 public interface IGovernanceStore
 {

@@ -13,6 +13,14 @@ public sealed record KeyGrant(KeyRecord Key, TeamRecord? Team, UserRecord? User)
     private static bool Allows(List<string> models, string model, bool hasTeam) =>
         models.Count == 0 || models.Contains(model) || models.Any(m => AllModels.Contains(m)) || (hasTeam && models.Contains("all-team-models"));
 
+    /// <summary>The limits of one of this grant's subjects (key, team or user), null for any other subject.</summary>
+    public SubjectLimits? LimitsOf(string subject) =>
+        subject == Key.Subject ? Key.Limits : subject == Team?.Subject ? Team.Limits : subject == User?.Subject ? User.Limits : null;
+
+    /// <summary>How limit messages name a subject.</summary>
+    public string Describe(string? subject) =>
+        subject == Team?.Subject ? $"team '{Team!.TeamId}'" : subject == User?.Subject ? $"user '{User!.UserId}'" : $"key {Key.KeyName ?? "(virtual key)"}";
+
     /// <summary>The subjects a call counts against, each with its limits; subjects without limits are skipped.</summary>
     public IReadOnlyList<SubjectCharge> Charges()
     {

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gateway.Chat;
 using Gateway.Http;
+using Gateway.Pipeline;
 using Gateway.Providers;
 using Gateway.Providers.Anthropic;
 using Gateway.Providers.OpenAI;
@@ -15,13 +16,18 @@ namespace Gateway.Messages;
 /// Anthropic deployments get the request untouched except for the model name; every other provider gets it translated
 /// to the OpenAI form, and its answer (or stream) is translated back into Anthropic's format. Errors use Anthropic's shape.
 /// </summary>
-public sealed class MessagesEndpoint(ModelRouter router, ApiRequest.Reader reader)
+public sealed class MessagesEndpoint(CallPipeline pipeline)
 {
-    public async Task HandleAsync(HttpContext ctx)
+    public Task HandleAsync(HttpContext ctx) => InAnthropicShapeAsync(ctx, pipeline.RunAsync(ctx, CallKind.AnthropicMessages, AnthropicRequest.ParseMessages, AnswerAsync));
+
+    public Task CountTokensAsync(HttpContext ctx) => InAnthropicShapeAsync(ctx, pipeline.RunAsync(ctx, CallKind.CountTokens, AnthropicRequest.ParseCount, CountAsync));
+
+    /// <summary>Errors before the response starts are answered in Anthropic's error shape.</summary>
+    private static async Task InAnthropicShapeAsync(HttpContext ctx, Task call)
     {
         try
         {
-            await RunAsync(ctx);
+            await call;
         }
         catch (GatewayException e) when (!ctx.Response.HasStarted)
         {
@@ -29,86 +35,73 @@ public sealed class MessagesEndpoint(ModelRouter router, ApiRequest.Reader reade
         }
     }
 
-    public async Task CountTokensAsync(HttpContext ctx)
-    {
-        try
-        {
-            var ct = ctx.RequestAborted;
-            using var api = await reader.ReadAsync(ctx);
-            api.Call.NotBillable();
-            using var doc = RequestJson.Parse(api.Body.Memory);
-            var root = doc.RootElement;
-            var model = RequestJson.RequiredString(root, "model", "the name of a model served by this gateway");
-            var group = router.Resolve(model);
-            var body = await ModelRouter.RunAsync(group, async d =>
-            {
-                if (d.Chat is IAnthropicMessagesUpstream anthropic)
-                    return await anthropic.SendMessagesAsync(Renamed(root, anthropic), "/messages/count_tokens", Beta(ctx), api.Timing, ct);
-                return JsonSerializerFree.InputTokens(TokenEstimate.InputTokens(root));
-            }, ct);
-            await JsonResponse.WriteAsync(ctx, body, api.Timing);
-        }
-        catch (GatewayException e) when (!ctx.Response.HasStarted)
-        {
-            await MessagesErrors.WriteAsync(ctx, e);
-        }
-    }
-
-    private async Task RunAsync(HttpContext ctx)
+    private static async Task CountAsync(HttpContext ctx, ModelCall call, AnthropicRequest request)
     {
         var ct = ctx.RequestAborted;
-        using var api = await reader.ReadAsync(ctx);
-        using var doc = RequestJson.Parse(api.Body.Memory);
-        var root = doc.RootElement;
-        var model = RequestJson.RequiredString(root, "model", "the name of a model served by this gateway");
-        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
-            throw Errors.MissingField("messages", "an array of messages");
-        if (RequestJson.OptionalInt(root, "max_tokens", min: 1) is null) throw Errors.MissingField("max_tokens", "the most tokens to generate");
-        var stream = RequestJson.OptionalBool(root, "stream") ?? false;
-        api.Call.Describe(model, stream);
-        var group = router.Resolve(model);
-        var timing = api.Timing;
-        var beta = Beta(ctx);
-
-        if (!stream)
+        var root = request.Root;
+        var body = await ModelRouter.RunAsync(call.Group, async d =>
         {
-            var (body, usage) = await ModelRouter.RunAsync(group, async d =>
+            if (d.Chat is IAnthropicMessagesUpstream anthropic)
+                return await anthropic.SendMessagesAsync(Renamed(root, anthropic), "/messages/count_tokens", Beta(ctx, d), call.Timing, ct);
+            return JsonSerializerFree.InputTokens(TokenEstimate.InputTokens(root));
+        }, ct);
+        await call.CompleteAsync(null);
+        await JsonResponse.WriteAsync(ctx, body, call.Timing);
+    }
+
+    private static async Task AnswerAsync(HttpContext ctx, ModelCall call, AnthropicRequest request)
+    {
+        var ct = ctx.RequestAborted;
+        var root = request.Root;
+        var model = request.Model;
+        var timing = call.Timing;
+
+        if (!request.Stream)
+        {
+            var (body, usage) = await ModelRouter.RunAsync(call.Group, async d =>
             {
                 if (d.Chat is IAnthropicMessagesUpstream anthropic)
                 {
-                    var raw = await anthropic.SendMessagesAsync(Renamed(root, anthropic), "/messages", beta, timing, ct);
+                    var raw = await anthropic.SendMessagesAsync(Renamed(root, anthropic), "/messages", Beta(ctx, d), timing, ct);
                     return (raw, AnthropicUsage.FromMessage(raw));
                 }
-                using var request = ChatRequest.Parse(MessagesToOpenAI.Write(root, stream: false, d.Chat is OpenAIFamilyProvider));
-                var result = await d.Chat.CompleteAsync(new ChatCall(request, d.Config, timing), ct);
+                using var translated = ChatRequest.ParseTranslated(MessagesToOpenAI.Write(root, stream: false, d.Chat is OpenAIFamilyProvider));
+                var result = await d.Chat.CompleteAsync(new ChatCall(translated, d.Config, timing), ct);
                 return (OpenAIToMessages.Write(result.Body, model, d.Config.Label), result.Usage);
-            }, ct, api.Call);
-            api.Call.ResponseBody = body;
-            await api.CompleteAsync(usage);
+            }, ct, call.Record);
+            call.Answered(body);
+            await call.CompleteAsync(usage);
             await JsonResponse.WriteAsync(ctx, body, timing);
             return;
         }
 
-        await using var events = await ModelRouter.RunAsync<MessagesEventSource>(group, async d =>
+        await using var events = await ModelRouter.RunAsync<MessagesEventSource>(call.Group, async d =>
         {
             if (d.Chat is IAnthropicMessagesUpstream anthropic)
-                return new PassthroughEvents(await anthropic.StreamMessagesAsync(Renamed(root, anthropic), beta, timing, ct));
-            var request = ChatRequest.Parse(MessagesToOpenAI.Write(root, stream: true, d.Chat is OpenAIFamilyProvider));
+                return new PassthroughEvents(await anthropic.StreamMessagesAsync(Renamed(root, anthropic), Beta(ctx, d), timing, ct));
+            var translated = ChatRequest.ParseTranslated(MessagesToOpenAI.Write(root, stream: true, d.Chat is OpenAIFamilyProvider));
             try
             {
-                return new TranslatedEvents(await d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), request, model);
+                return new TranslatedEvents(await d.Chat.StreamAsync(new ChatCall(translated, d.Config, timing), ct), translated, model);
             }
             catch
             {
-                request.Dispose();
+                translated.Dispose();
                 throw;
             }
-        }, ct, api.Call);
-        var outcome = await MessagesRelay.RelayAsync(ctx, events, timing, () => api.CompleteAsync(events.Usage));
-        if (!outcome.Completed) await api.CompleteAsync(events.Usage, outcome.Error ?? Errors.ClientClosed());
+        }, ct, call.Record);
+        call.Progress.Accept();
+        var outcome = await MessagesRelay.RelayAsync(ctx, events, timing, call.Progress, () => call.CompleteAsync(events.Usage));
+        if (!outcome.Completed) await call.FailAsync(outcome.Error ?? Errors.ClientClosed(), events.Usage);
     }
 
-    private static string? Beta(HttpContext ctx) => ctx.Request.Headers.TryGetValue("anthropic-beta", out var b) && b.Count > 0 ? b.ToString() : null;
+    /// <summary>
+    /// The client's <c>anthropic-beta</c> header switches on paid upstream features (1M context, ...), so it reaches
+    /// the upstream only for model groups the config lets forward client headers
+    /// (<c>litellm_settings.model_group_settings.forward_client_headers_to_llm_api</c>).
+    /// </summary>
+    private static string? Beta(HttpContext ctx, Deployment d) =>
+        d.Config.ForwardClientHeaders && ctx.Request.Headers.TryGetValue("anthropic-beta", out var b) && b.Count > 0 ? b.ToString() : null;
 
     private static byte[] Renamed(JsonElement root, IAnthropicMessagesUpstream upstream) =>
         OpenAIRequestWriter.Write(root, JsonEncodedText.Encode(upstream.UpstreamModel, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), forceStreamUsage: false);

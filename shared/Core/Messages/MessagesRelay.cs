@@ -12,7 +12,7 @@ internal static class MessagesRelay
 {
     /// <param name="beforeStop">Runs before the final <c>message_stop</c> event goes out (or at the end of a stream without
     /// one), so the call's spend and budget are booked by the time the client sees the stream end.</param>
-    public static async Task<StreamOutcome> RelayAsync(HttpContext ctx, MessagesEventSource events, GatewayRequestFeature timing, Func<Task> beforeStop)
+    public static async Task<StreamOutcome> RelayAsync(HttpContext ctx, MessagesEventSource events, GatewayRequestFeature timing, Pipeline.OutputProgress progress, Func<Task> beforeStop)
     {
         var booked = false;
         var response = ctx.Response;
@@ -24,6 +24,7 @@ internal static class MessagesRelay
             while (true)
             {
                 if (!await timing.ReadUpstreamAsync(events, ct)) break;
+                progress.ObserveSse(events.Current.Span);
                 if (!booked && events.Current.Span.StartsWith("event: message_stop"u8))
                 {
                     booked = true;

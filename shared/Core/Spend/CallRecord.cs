@@ -89,20 +89,26 @@ public sealed class CallRecord
     }
 
     /// <summary>Writes the call's one spend event (later calls do nothing) and waits until it is durably handed off.</summary>
-    public Task EmitAsync(TokenUsage? usage, GatewayException? error = null)
+    /// <param name="estimated">The usage is the pipeline's estimate, not the upstream's report.</param>
+    public Task EmitAsync(TokenUsage? usage, bool estimated = false, GatewayException? error = null)
     {
         if (Interlocked.Exchange(ref _emitted, 1) == 1) return Task.CompletedTask;
-        return _recorder.HandOffAsync(Build(usage, error ?? _error));
+        return _recorder.HandOffAsync(Build(usage, error ?? _error, estimated));
     }
+
+    /// <summary>A before-call hook (a cache) answered the call.</summary>
+    public void MarkCacheHit() => _cacheHit = true;
+
+    private bool _cacheHit;
 
     /// <summary>Writes the event of a call that ended without usage: with the error an error writer noted, else <paramref name="fallback"/>.</summary>
     public Task EmitFailureAsync(GatewayException fallback)
     {
         if (Interlocked.Exchange(ref _emitted, 1) == 1) return Task.CompletedTask;
-        return _recorder.HandOffAsync(Build(null, _error ?? fallback));
+        return _recorder.HandOffAsync(Build(null, _error ?? fallback, estimated: false));
     }
 
-    internal SpendEvent Build(TokenUsage? usage, GatewayException? error)
+    internal SpendEvent Build(TokenUsage? usage, GatewayException? error, bool estimated)
     {
         var u = usage ?? TokenUsage.None;
         var cost = Price(u);
@@ -141,6 +147,8 @@ public sealed class CallRecord
             Spend = cost.Total,
             CostBreakdown = new SpendBreakdown(cost.Input, cost.CacheRead, cost.CacheWrite, cost.Output, cost.Reasoning, cost.Request, cost.Images),
             Priced = Served is null || Rates is not null,
+            UsageEstimated = estimated,
+            CacheHit = _cacheHit,
             Status = error is null ? SpendStatus.Success : SpendStatus.Failure,
             HttpStatus = error?.Status ?? 200,
             ErrorClass = error?.Type,

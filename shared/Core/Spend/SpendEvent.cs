@@ -59,6 +59,8 @@ public sealed record SpendEvent
     [JsonPropertyName("error_class")] public string? ErrorClass { get; init; }
     [JsonPropertyName("error_code")] public string? ErrorCode { get; init; }
     /// <summary>Always false today: the gateway has no response cache (provider prompt caching shows in the cache token counts).</summary>
+    /// <summary>The usage was estimated (the call ended without full usage from upstream); budgets were booked with the same figures.</summary>
+    [JsonPropertyName("usage_estimated")] public bool UsageEstimated { get; init; }
     [JsonPropertyName("cache_hit")] public bool CacheHit { get; init; }
     /// <summary>Attempts after the first (retries on the same deployment and failovers to others).</summary>
     [JsonPropertyName("retries")] public int Retries { get; init; }

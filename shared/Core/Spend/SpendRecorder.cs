@@ -1,5 +1,6 @@
 using Gateway.Auth;
 using Gateway.Http;
+using Gateway.Pipeline;
 using Gateway.Pricing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -18,10 +19,13 @@ public sealed partial class SpendRecorder(PriceBook prices, SpendHandOff handOff
     public BodyCapture Bodies => bodies;
     public DateTimeOffset Now => time.GetUtcNow();
 
-    public CallRecord Start(HttpContext ctx, GatewayRequestFeature timing, CallerIdentity caller, ReadOnlyMemory<byte> body)
+    public CallRecord Start(HttpContext ctx, GatewayRequestFeature timing, CallerIdentity caller, CallKind kind, IModelRequest request, ReadOnlyMemory<byte> body)
     {
-        var record = new CallRecord(this, timing, caller, CallTypeOf(ctx.Request.Path), TraceIdOf(ctx.Request.Headers), time.GetUtcNow());
-        if (bodies.Enabled) record.RequestBody = body;
+        var record = new CallRecord(this, timing, caller, kind.SpendName(), TraceIdOf(ctx.Request.Headers), time.GetUtcNow());
+        record.Describe(request.Model, request.Stream, request.EndUser, request.Tags);
+        // A copy the call owns: the pooled request buffer goes back to the pool when the request ends, and another
+        // request's prompt must never land in this call's log.
+        if (bodies.Enabled) record.RequestBody = bodies.Copy(body);
         ctx.Features.Set(record);
         return record;
     }
@@ -39,12 +43,6 @@ public sealed partial class SpendRecorder(PriceBook prices, SpendHandOff handOff
             if (!_unpricedWarned.Add(name)) return;
         LogUnpriced(log, e.ModelGroup ?? e.Model, name);
     }
-
-    private static string CallTypeOf(PathString path) =>
-        path.Value is not { } p ? "chat_completion"
-        : p.EndsWith("/embeddings", StringComparison.Ordinal) ? "embedding"
-        : p.EndsWith("/messages", StringComparison.Ordinal) ? "anthropic_messages"
-        : "chat_completion";
 
     private static string? TraceIdOf(IHeaderDictionary headers)
     {
@@ -64,6 +62,9 @@ public sealed partial class SpendRecorder(PriceBook prices, SpendHandOff handOff
 public sealed record BodyCapture(bool Enabled, int MaxBytes)
 {
     public const int DefaultMaxBytes = 16 * 1024;
+
+    /// <summary>An owned copy of as much of a body as a spend log keeps (one byte more, so the log can say it was cut).</summary>
+    public ReadOnlyMemory<byte> Copy(ReadOnlyMemory<byte> body) => body[..Math.Min(body.Length, MaxBytes + 1)].ToArray();
 
     public string? Capture(ReadOnlyMemory<byte> body)
     {

@@ -20,8 +20,9 @@ public static class StreamRelay
     /// (spend, limits) is durable by the time the client sees the end of the stream.
     /// </param>
     /// <param name="costOf">Prices the stream's usage, so the usage chunk the client asked for carries the call's cost as <c>usage.cost</c>.</param>
+    /// <param name="progress">Counts the generated text that went out, for estimating usage if the stream breaks off.</param>
     public static async Task<StreamOutcome> RelayAsync(HttpContext ctx, ChatStream stream, bool clientWantsUsage, GatewayRequestFeature timing,
-        Func<TokenUsage?, Task>? beforeDone = null, Func<TokenUsage, decimal>? costOf = null)
+        Pipeline.OutputProgress progress, Func<TokenUsage?, Task>? beforeDone = null, Func<TokenUsage, decimal>? costOf = null)
     {
         var response = ctx.Response;
         var ct = ctx.RequestAborted;
@@ -36,6 +37,7 @@ public static class StreamRelay
                 var chunk = stream.Current;
                 var facts = UsageReader.Read(chunk.Span);
                 if (facts.Usage is { } u) usage = u;
+                progress.Observe(chunk.Span);
                 if (facts.Usage is not null && !facts.HasChoices && !clientWantsUsage) continue;
                 if (!started) Start(response, timing, ref started);
                 writer.Write("data: "u8);

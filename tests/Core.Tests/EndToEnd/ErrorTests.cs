@@ -29,12 +29,12 @@ public sealed class ErrorTests : UpstreamGatewayTest
     [InlineData("", null, "invalid_json")]
     [InlineData("[1,2]", null, "invalid_json")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}]}""", "model", "missing_required_parameter")]
-    [InlineData("""{"model":42,"messages":[{"role":"user","content":"x"}]}""", "model", "invalid_value")]
+    [InlineData("""{"model":42,"messages":[{"role":"user","content":"x"}]}""", "model", "invalid_type")]
     [InlineData("""{"model":"mock"}""", "messages", "missing_required_parameter")]
-    [InlineData("""{"model":"mock","messages":[]}""", "messages", "invalid_value")]
+    [InlineData("""{"model":"mock","messages":[]}""", "messages", "empty_array")]
     [InlineData("""{"model":"mock","messages":[{"content":"x"}]}""", "messages[0].role", "missing_required_parameter")]
-    [InlineData("""{"model":"mock","messages":[{"role":"user","content":"x"}],"stream":"yes"}""", "stream", "invalid_value")]
-    [InlineData("""{"model":"mock","messages":[{"role":"user","content":"x"}],"n":0}""", "n", "invalid_value")]
+    [InlineData("""{"model":"mock","messages":[{"role":"user","content":"x"}],"stream":"yes"}""", "stream", "invalid_type")]
+    [InlineData("""{"model":"mock","messages":[{"role":"user","content":"x"}],"n":0}""", "n", "integer_below_min_value")]
     public async Task Bad_chat_requests_get_400_naming_the_field(string body, string? param, string code)
     {
         var (response, error) = await PostAsync(body);
@@ -115,11 +115,12 @@ public sealed class ErrorTests : UpstreamGatewayTest
     [Fact]
     public async Task Upstream_400_error_body_is_forwarded_unchanged()
     {
-        var body = OpenAIWire.Error("Invalid value for 'temperature': must be <= 2.", "invalid_request_error", "invalid_value", "temperature");
+        // A field the gateway does not check (it passes through) that the upstream refuses.
+        var body = OpenAIWire.Error("Invalid value for 'verbosity': must be low, medium or high.", "invalid_request_error", "invalid_value", "verbosity");
         Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, body, 400);
-        var (response, error) = await PostAsync("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"temperature":9}""");
+        var (response, error) = await PostAsync("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"verbosity":"extreme"}""");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("temperature", error.GetProperty("param").GetString());
+        Assert.Equal("verbosity", error.GetProperty("param").GetString());
         Assert.Equal(body, await response.Content.ReadAsStringAsync());
     }
 

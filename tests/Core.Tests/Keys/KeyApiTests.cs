@@ -56,9 +56,9 @@ public sealed class KeyApiTests : IAsyncLifetime
         var key = await _gw.GenerateAsync("""{"rpm_limit":5,"tpm_limit":100000}""");
         using var r = await _gw.ChatAsync(key, extra: ",\"max_tokens\":10,\"mock_response\":\"one two\"");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        Assert.Equal("4", r.Headers.GetValues(CallLimiter.RemainingRequestsHeader).Single());
-        Assert.True(long.Parse(r.Headers.GetValues(CallLimiter.RemainingTokensHeader).Single()) < 100000);
-        Assert.Equal("0.002", r.Headers.GetValues(CallLimiter.KeySpendHeader).Single());
+        Assert.Equal("4", r.Headers.GetValues(Gateway.Limits.LimitHeaders.RemainingRequestsHeader).Single());
+        Assert.True(long.Parse(r.Headers.GetValues(Gateway.Limits.LimitHeaders.RemainingTokensHeader).Single()) < 100000);
+        Assert.Equal("0.002", r.Headers.GetValues(Gateway.Limits.LimitHeaders.KeySpendHeader).Single());
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class KeyApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         var error = await KeyGateway.ErrorOf(r);
         Assert.Equal("budget_exceeded", error.GetProperty("type").GetString());
-        Assert.Equal("0.02", r.Headers.GetValues(CallLimiter.KeySpendHeader).Single());
+        Assert.Equal("0.02", r.Headers.GetValues(Gateway.Limits.LimitHeaders.KeySpendHeader).Single());
         var sdk = await Assert.ThrowsAsync<ClientResultException>(() => _gw.OpenAI(key).GetChatClient("priced").CompleteChatAsync([new UserChatMessage("hi")]));
         Assert.Equal(400, sdk.Status);
     }
@@ -237,7 +237,7 @@ public sealed class KeyApiTests : IAsyncLifetime
     {
         using var r = await _gw.Http.PostAsync("/v1/chat/completions", new StringContent("""{"model":"other","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        Assert.False(r.Headers.Contains(CallLimiter.KeySpendHeader));
+        Assert.False(r.Headers.Contains(Gateway.Limits.LimitHeaders.KeySpendHeader));
     }
 
     private static byte[] ReadShared(string path)

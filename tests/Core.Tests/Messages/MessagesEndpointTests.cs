@@ -12,8 +12,10 @@ namespace Gateway.Tests.Messages;
 /// </summary>
 public sealed class MessagesEndpointTests : UpstreamGatewayTest
 {
+    // The claude group may forward the client's anthropic-beta header; the others may not (the default).
     protected override string Config(FakeUpstream up) =>
-        Yaml.Config(up.V1, extraModels: AnthropicWire.Models(up.BaseAddress.ToString().TrimEnd('/')) + "\n" + GeminiWire.Models(up.BaseAddress.ToString().TrimEnd('/')));
+        Yaml.Config(up.V1, extraModels: AnthropicWire.Models(up.BaseAddress.ToString().TrimEnd('/')) + "\n" + GeminiWire.Models(up.BaseAddress.ToString().TrimEnd('/')))
+        + "\nlitellm_settings:\n  model_group_settings:\n    forward_client_headers_to_llm_api: [claude]\n";
 
     private Task<HttpResponseMessage> PostAsync(string json, string path = "/v1/messages") =>
         Gw.Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
@@ -119,6 +121,27 @@ public sealed class MessagesEndpointTests : UpstreamGatewayTest
         Assert.Equal(request.Replace("\"model\":\"claude\"", "\"model\":\"claude-sonnet-4-5\""), Up.Last.Body);
         Assert.Equal("prompt-caching-2024-07-31", Up.Last.Header("anthropic-beta"));
         Assert.Equal(AnthropicWire.ApiKey, Up.Last.Header("x-api-key"));
+    }
+
+    [Fact]
+    public async Task Anthropic_beta_header_is_dropped_for_groups_not_allowed_to_forward_client_headers()
+    {
+        // anthropic-beta switches on paid upstream features (1M context and the like): a client may not turn them on
+        // for a group whose config does not list it in forward_client_headers_to_llm_api.
+        Up.Handler = (ctx, _) => AnthropicWire.WriteJsonAsync(ctx, AnthropicWire.Message(AnthropicWire.Text("hi back")));
+        var name = AnthropicWire.Models(Up.BaseAddress.ToString()).Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("- model_name:"))["- model_name:".Length..].Trim();
+        Assert.Equal("claude", name); // the first Anthropic group is the allowed one; the check below uses another
+        var other = AnthropicWire.Models(Up.BaseAddress.ToString()).Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("- model_name:"))
+            .Select(l => l["- model_name:".Length..].Trim()).FirstOrDefault(n => n != "claude");
+        Assert.NotNull(other);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
+        {
+            Content = new StringContent($$"""{"model":"{{other}}","max_tokens":50,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        message.Headers.Add("anthropic-beta", "context-1m-2025-08-07");
+        using var response = await Gw.Http.SendAsync(message);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(Up.Last.Header("anthropic-beta"));
     }
 
     [Fact]

@@ -21,22 +21,22 @@ public sealed class ChatRequestTests
     [Theory]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}]}""", "model", "missing_required_parameter")]
     [InlineData("""{"model":null,"messages":[{"role":"user","content":"hi"}]}""", "model", "missing_required_parameter")]
-    [InlineData("""{"model":42,"messages":[{"role":"user","content":"hi"}]}""", "model", "invalid_value")]
+    [InlineData("""{"model":42,"messages":[{"role":"user","content":"hi"}]}""", "model", "invalid_type")]
     [InlineData("""{"model":"","messages":[{"role":"user","content":"hi"}]}""", "model", "invalid_value")]
     [InlineData("""{"model":"m"}""", "messages", "missing_required_parameter")]
-    [InlineData("""{"model":"m","messages":{"role":"user"}}""", "messages", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[]}""", "messages", "invalid_value")]
-    [InlineData("""{"model":"m","messages":["hi"]}""", "messages[0]", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[{"role":"user"},{"content":"x"}]}""", "messages[1].role", "missing_required_parameter")]
-    [InlineData("""{"model":"m","messages":[{"role":1}]}""", "messages[0].role", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[{"role":"user"}],"stream":"true"}""", "stream", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[{"role":"user"}],"stream":1}""", "stream", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[{"role":"user"}],"n":0}""", "n", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[{"role":"user"}],"n":1.5}""", "n", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[{"role":"user"}],"n":"2"}""", "n", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[{"role":"user"}],"stream_options":true}""", "stream_options", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[{"role":"user"}],"stream_options":[]}""", "stream_options", "invalid_value")]
-    [InlineData("""{"model":"m","messages":[{"role":"user"}],"stream":true,"stream_options":{"include_usage":"yes"}}""", "stream_options.include_usage", "invalid_value")]
+    [InlineData("""{"model":"m","messages":{"role":"user"}}""", "messages", "invalid_type")]
+    [InlineData("""{"model":"m","messages":[]}""", "messages", "empty_array")]
+    [InlineData("""{"model":"m","messages":["hi"]}""", "messages[0]", "invalid_type")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"},{"content":"x"}]}""", "messages[1].role", "missing_required_parameter")]
+    [InlineData("""{"model":"m","messages":[{"role":1}]}""", "messages[0].role", "invalid_type")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"stream":"true"}""", "stream", "invalid_type")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"stream":1}""", "stream", "invalid_type")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"n":0}""", "n", "integer_below_min_value")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"n":1.5}""", "n", "invalid_type")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"n":"2"}""", "n", "invalid_type")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":true}""", "stream_options", "invalid_value")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":[]}""", "stream_options", "invalid_value")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"include_usage":"yes"}}""", "stream_options.include_usage", "invalid_type")]
     public void Invalid_requests_name_the_field(string json, string param, string code)
     {
         var e = Rejects(json);
@@ -89,13 +89,21 @@ public sealed class ChatRequestTests
     [InlineData("true", """{"include_usage":true}""", true)]
     [InlineData("true", """{"include_usage":false}""", false)]
     [InlineData("true", """{}""", false)]
-    [InlineData("false", """{"include_usage":true}""", false)]
-    [InlineData("null", """{"include_usage":true}""", false)]
     public void Client_wants_usage_only_when_streaming_with_include_usage(string stream, string options, bool expected)
     {
         using var r = Parse("{\"model\":\"m\"," + Msgs + ",\"stream\":" + stream + ",\"stream_options\":" + options + "}");
 
         Assert.Equal(expected, r.ClientWantsUsage);
+    }
+
+    [Theory]
+    [InlineData("false")]
+    [InlineData("null")]
+    public void Stream_options_without_stream_is_refused_as_OpenAI_does(string stream)
+    {
+        var e = Assert.Throws<GatewayException>(() => Parse("{\"model\":\"m\"," + Msgs + ",\"stream\":" + stream + ",\"stream_options\":{\"include_usage\":true}}"));
+        Assert.Equal("stream_options", e.Param);
+        Assert.Contains("only allowed when 'stream' is enabled", e.Message);
     }
 
     [Fact]

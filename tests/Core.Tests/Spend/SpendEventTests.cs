@@ -71,7 +71,7 @@ public sealed class SpendEventTests : UpstreamGatewayTest
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var id = r.Headers.GetValues("x-gateway-request-id").Single();
         var expected = PriceSheet.Cost(Mini, 1200, 345, 1024);
-        Assert.Equal(expected, decimal.Parse(r.Headers.GetValues(Http.ApiRequest.ResponseCostHeader).Single(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected, decimal.Parse(r.Headers.GetValues(Gateway.Pipeline.ModelCall.ResponseCostHeader).Single(), System.Globalization.CultureInfo.InvariantCulture));
 
         // No waiting: the hand-off completed before the body was written.
         var e = Assert.Single(await EventsAsync(id));

@@ -41,7 +41,15 @@ public sealed class SpendEndpoints(IRequestAuthenticator auth, ISpendStore store
             Limit = Int(ctx, "limit", 100, 1, MaxPage),
             Cursor = Query(ctx, "cursor"),
         };
-        var page = await store.QueryLogsAsync(query, ctx.RequestAborted);
+        SpendLogPage page;
+        try
+        {
+            page = await store.QueryLogsAsync(query, ctx.RequestAborted);
+        }
+        catch (InvalidCursorException e)
+        {
+            throw Errors.BadRequest(e.Message, "cursor", "invalid_cursor");
+        }
         await WriteAsync(ctx, new SpendLogsResponse([.. page.Items], page.NextCursor), SpendJson.Api.SpendLogsResponse);
     }
 

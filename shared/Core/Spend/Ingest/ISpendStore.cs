@@ -84,3 +84,6 @@ public static class SpendStatus
     public const string Success = "success";
     public const string Failure = "failure";
 }
+
+/// <summary>A store was handed a paging cursor it did not issue (the spend API answers it with a 400 naming <c>cursor</c>).</summary>
+public sealed class InvalidCursorException() : Exception("The cursor is not one this gateway returned for this query.");

@@ -125,6 +125,6 @@ public sealed class SqliteSpendStore(string path) : ISpendStore
         if (cursor is null) return (long.MaxValue, "");
         var bar = cursor.IndexOf('|');
         if (bar > 0 && long.TryParse(cursor.AsSpan(0, bar), CultureInfo.InvariantCulture, out var ms)) return (ms, cursor[(bar + 1)..]);
-        throw Http.Errors.BadRequest("The cursor is not one this gateway returned.", "cursor", "invalid_cursor");
+        throw new Spend.Ingest.InvalidCursorException();
     }
 }

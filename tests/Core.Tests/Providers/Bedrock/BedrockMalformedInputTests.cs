@@ -23,8 +23,12 @@ public sealed class BedrockMalformedInputTests
     [Fact]
     public void A_tool_message_without_tool_call_id_is_a_400_naming_it()
     {
-        using var request = ChatRequest.Parse(Encoding.UTF8.GetBytes("""{"model":"m","messages":[{"role":"tool","content":"r"}]}"""));
-        var e = Assert.Throws<GatewayException>(() => ConverseRequestWriter.Write(request.Root));
+        // The pipeline's validation refuses it first; the writer does not rely on that and refuses it too.
+        var body = Encoding.UTF8.GetBytes("""{"model":"m","messages":[{"role":"tool","content":"r"}]}""");
+        var early = Assert.Throws<GatewayException>(() => ChatRequest.Parse(body));
+        Assert.Equal("messages[0].tool_call_id", early.Param);
+        using var doc = System.Text.Json.JsonDocument.Parse(body);
+        var e = Assert.Throws<GatewayException>(() => ConverseRequestWriter.Write(doc.RootElement));
         Assert.Equal(400, e.Status);
         Assert.Equal("messages[0].tool_call_id", e.Param);
     }
@@ -66,8 +70,10 @@ public sealed class BedrockMalformedInputTests
     [Fact]
     public void A_response_format_with_a_non_string_type_is_not_a_crash()
     {
-        using var request = ChatRequest.Parse(Encoding.UTF8.GetBytes("""{"model":"m","response_format":{"type":5},"messages":[{"role":"user","content":"x"}]}"""));
-        Assert.False(ConverseRequestWriter.UsesJsonTool(request.Root));
-        Assert.DoesNotContain("toolConfig", Encoding.UTF8.GetString(ConverseRequestWriter.Write(request.Root)));
+        var body = Encoding.UTF8.GetBytes("""{"model":"m","response_format":{"type":5},"messages":[{"role":"user","content":"x"}]}""");
+        Assert.Equal("invalid_type", Assert.Throws<GatewayException>(() => ChatRequest.Parse(body)).Code);
+        using var doc = System.Text.Json.JsonDocument.Parse(body);
+        Assert.False(ConverseRequestWriter.UsesJsonTool(doc.RootElement));
+        Assert.DoesNotContain("toolConfig", Encoding.UTF8.GetString(ConverseRequestWriter.Write(doc.RootElement)));
     }
 }

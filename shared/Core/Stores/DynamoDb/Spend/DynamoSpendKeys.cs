@@ -81,7 +81,7 @@ internal static class DynamoSpendKeys
         catch (FormatException)
         {
         }
-        throw Http.Errors.BadRequest("The cursor is not one this gateway returned for this query.", "cursor", "invalid_cursor");
+        throw new Spend.Ingest.InvalidCursorException();
     }
 
     private static string Fingerprint(SpendLogQuery q)

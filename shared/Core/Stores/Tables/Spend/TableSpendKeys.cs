@@ -127,7 +127,7 @@ internal static class TableSpendKeys
         catch (FormatException)
         {
         }
-        throw Http.Errors.BadRequest("The cursor is not one this gateway returned for this query.", "cursor", "invalid_cursor");
+        throw new Spend.Ingest.InvalidCursorException();
     }
 
     private static bool IsLogRow(string s) => s.Length > 20 && s[19] == '|' && s.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0;

@@ -89,7 +89,7 @@ public sealed partial class TableSpendStore(TableServiceClient service, string l
                 }
                 catch (RequestFailedException e) when (token is not null && e.Status == 400)
                 {
-                    throw Http.Errors.BadRequest("The cursor is not one this gateway returned for this query.", "cursor", "invalid_cursor");
+                    throw new Spend.Ingest.InvalidCursorException();
                 }
                 foreach (var row in page.Values)
                 {

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Gateway.Http;
+using Gateway.Keys;
+using Gateway.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Limits;
+
+/// <summary>
+/// Admission for virtual keys: checks key, team and user limits (tightest wins) and reserves the call's worst case,
+/// one store call. Works on the parsed, validated request only; returns what the response headers should say.
+/// </summary>
+public sealed class CallLimiter(IGovernanceStore store, IModelPrices prices, TimeProvider time, LimitSettings settings, ILogger<CallLimiter> log)
+{
+    /// <summary>Admits the call or throws its refusal (429, or 400 <c>budget_exceeded</c>), with the header values either way.</summary>
+    public async ValueTask<Admission> AdmitAsync(KeyGrant grant, CallKind kind, IModelRequest request, int bodyBytes)
+    {
+        var estimate = CallEstimate.For(kind, request, bodyBytes, prices.For(request.Model));
+        var now = time.GetUtcNow();
+        var admit = new AdmitRequest("res_" + Guid.CreateVersion7().ToString("N"), grant.Charges(), estimate.CostNanos, estimate.Tokens, now, now + settings.ReservationTtl);
+        var result = await store.AdmitAsync(admit, CancellationToken.None);
+        var headers = LimitHeaders.From(grant, result.Usage);
+        if (!result.Admitted) throw Refusal(result, grant, headers);
+        return new Admission(new CallBudget(store, admit, time, log, grant), headers);
+    }
+
+    private static GatewayException Refusal(AdmitResult result, KeyGrant grant, LimitHeaders headers)
+    {
+        var who = grant.Describe(result.RefusedSubject);
+        var limits = grant.LimitsOf(result.RefusedSubject ?? "") ?? SubjectLimits.None;
+        var retryAfter = result.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        var error = result.Refused switch
+        {
+            // 400 like LiteLLM: SDKs do not retry it, and waiting a few seconds would not help.
+            LimitKind.Budget => new GatewayException(400, "budget_exceeded",
+                $"Budget has been exceeded for {who}: spend {result.Usage[0].Spend} USD, max budget {limits.MaxBudget} USD" +
+                (limits.BudgetDuration is null ? "." : $", resets every {limits.BudgetDuration}."), "budget_exceeded"),
+            LimitKind.Rpm => RateLimited($"Rate limit reached for {who}: {limits.Rpm} requests per minute.", "rpm_limit_exceeded", retryAfter),
+            LimitKind.Tpm => RateLimited($"Rate limit reached for {who}: {limits.Tpm} tokens per minute (this request may use up to its max_tokens).", "tpm_limit_exceeded", retryAfter),
+            _ => RateLimited($"Too many parallel requests for {who}: at most {limits.MaxParallel} at a time.", "parallel_limit_exceeded", retryAfter),
+        };
+        return error.WithHeaders(headers.Pairs());
+    }
+
+    private static GatewayException RateLimited(string message, string code, string retryAfter) =>
+        new(429, "rate_limit_error", message, code) { RetryAfter = retryAfter };
+}
+
+/// <summary>An admitted call's reservation and the header values after it.</summary>
+public sealed record Admission(CallBudget Budget, LimitHeaders Headers);
+
+/// <summary>Settings of the limit checks.</summary>
+public sealed record LimitSettings
+{
+    /// <summary>How long a reservation lives without a settle before the sweeper releases it (longer than any call).</summary>
+    public TimeSpan ReservationTtl { get; init; } = TimeSpan.FromMinutes(15);
+}

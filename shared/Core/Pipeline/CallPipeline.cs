@@ -1,0 +1,127 @@
+using Gateway.Auth;
+using Gateway.Config;
+using Gateway.Http;
+using Gateway.Limits;
+using Gateway.Routing;
+using Gateway.Spend;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Pipeline;
+
+/// <summary>
+/// The one path every model call takes (chat, embeddings, <c>/v1/messages</c>, count_tokens): authenticate, read the
+/// body, parse it once and validate it, resolve the model group, check model access, admit, run the before-call hooks,
+/// hand over to the endpoint (route, adapter, answer), then settle, hand off the spend event and run the after-call hooks.
+/// A request that fails validation or names an unknown model is refused before admission: no rpm slot, no store write.
+/// Endpoints only say how to parse their body and how to answer; none can skip a step.
+/// </summary>
+public sealed partial class CallPipeline(
+    IRequestAuthenticator auth, GatewayConfig config, ModelRouter router, CallLimiter limiter, SpendRecorder spend,
+    IEnumerable<ICallHook> hooks, ILogger<CallPipeline> log)
+{
+    private readonly ICallHook[] _hooks = hooks.ToArray();
+
+    /// <param name="parse">Parses and validates the body (throws a 400 naming the field); the only parse of the body.</param>
+    /// <param name="handle">Routes the call and answers; ends the call through <see cref="ModelCall.CompleteAsync"/> or <see cref="ModelCall.FailAsync"/>.</param>
+    public async Task RunAsync<TRequest>(HttpContext ctx, CallKind kind, Func<ReadOnlyMemory<byte>, TRequest> parse,
+        Func<HttpContext, ModelCall, TRequest, Task> handle) where TRequest : IModelRequest
+    {
+        var timing = GatewayRequestFeature.Get(ctx)!;
+        var caller = await auth.AuthenticateAsync(ctx);                                        // 1. no body is read for an unknown caller
+        using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ctx.RequestAborted); // 2.
+        using var request = parse(body.Memory);                                                // 3, 4. parse once, validate
+        var group = router.Resolve(request.Model);                                             // 5. unknown model: 404
+        ModelAccess.Check(caller, request.Model);                                              // 6. fail closed
+        Admission? admission = null;
+        if (kind.IsBillable() && caller.Grant is { } grant)
+        {
+            admission = await limiter.AdmitAsync(grant, kind, request, body.Length);           // 7. reserve the worst case
+            LimitHeadersWriter.Write(ctx.Response, admission.Headers);
+        }
+        using var budget = admission?.Budget;
+        // Admitted: from here on the call ends in exactly one settle and one spend event, whatever happens.
+        var record = kind.IsBillable() ? spend.Start(ctx, timing, caller, kind, request, body.Memory) : null;
+        var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response);
+        try
+        {
+            if (await AnswerFromHookAsync(ctx, call)) return;                                  // 8. before-call hooks
+            await handle(ctx, call, request);                                                  // 9-12. route, adapter, price, settle
+            if (!call.Finished) await call.FailAsync(Errors.Internal(timing.RequestId));
+        }
+        catch (GatewayException e)
+        {
+            await call.FailAsync(e);
+            throw;
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            await call.FailAsync(Errors.ClientClosed());
+            throw;
+        }
+        catch (Exception)
+        {
+            await call.FailAsync(Errors.Internal(timing.RequestId));
+            throw;
+        }
+        finally
+        {
+            await AfterCallAsync(call, ctx.RequestAborted);                                    // 14. after-call hooks
+        }
+    }
+
+    private async Task<bool> AnswerFromHookAsync(HttpContext ctx, ModelCall call)
+    {
+        foreach (var hook in _hooks)
+        {
+            HookAnswer? answer;
+            try
+            {
+                answer = await hook.BeforeCallAsync(call, ctx.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogHookFailed(e, hook.GetType().Name, call.Timing.RequestId);
+                continue;
+            }
+            if (answer is null) continue;
+            await call.CompleteFromHookAsync();
+            await JsonResponse.WriteAsync(ctx, answer.Body, call.Timing, answer.ContentType);
+            return true;
+        }
+        return false;
+    }
+
+    private async Task AfterCallAsync(ModelCall call, CancellationToken ct)
+    {
+        if (_hooks.Length == 0 || call.Outcome is not { } outcome) return;
+        foreach (var hook in _hooks)
+        {
+            try
+            {
+                await hook.AfterCallAsync(call, outcome, ct);
+            }
+            catch (Exception e)
+            {
+                LogHookFailed(e, hook.GetType().Name, call.Timing.RequestId);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call hook {Hook} failed on request {RequestId}; the call went on without it")]
+    private partial void LogHookFailed(Exception e, string hook, string requestId);
+}
+
+/// <summary>Step 6: a virtual key reaches only the models its key, team and user all allow. Fails closed.</summary>
+public static class ModelAccess
+{
+    public static void Check(CallerIdentity caller, string model)
+    {
+        if (caller.Kind != CallerKind.VirtualKey) return;
+        if (caller.Grant is not { } grant) throw Errors.Unauthorized("This key could not be resolved.");
+        if (!grant.MayUse(model))
+            throw new GatewayException(403, "permission_error", $"This key may not use the model '{model}'.", "model_not_allowed", "model");
+    }
+
+    public static bool Allows(CallerIdentity caller, string model) => caller.Kind != CallerKind.VirtualKey || caller.Grant?.MayUse(model) == true;
+}

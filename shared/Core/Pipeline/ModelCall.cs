@@ -1,0 +1,97 @@
+using System.Globalization;
+using Gateway.Auth;
+using Gateway.Chat;
+using Gateway.Http;
+using Gateway.Keys;
+using Gateway.Limits;
+using Gateway.Messages;
+using Gateway.Routing;
+using Gateway.Spend;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Pipeline;
+
+/// <summary>
+/// One admitted model call as it goes through the pipeline: who called, the parsed request, the model group, the
+/// reservation and the spend record. It ends exactly once, in <see cref="CompleteAsync"/> or <see cref="FailAsync"/>,
+/// which books one usage figure (reported or estimated) in the budget counters and the spend event alike.
+/// </summary>
+public sealed class ModelCall
+{
+    public const string ResponseCostHeader = "x-gateway-response-cost";
+
+    private readonly HttpResponse _response;
+    private readonly CallBudget? _budget;
+    private int _finished;
+
+    internal ModelCall(CallKind kind, CallerIdentity caller, IModelRequest request, ModelGroup group, GatewayRequestFeature timing,
+        CallRecord? record, CallBudget? budget, HttpResponse response)
+    {
+        Kind = kind;
+        Caller = caller;
+        Request = request;
+        Group = group;
+        Timing = timing;
+        Record = record;
+        _budget = budget;
+        _response = response;
+    }
+
+    public CallKind Kind { get; }
+    public CallerIdentity Caller { get; }
+    public IModelRequest Request { get; }
+    public ModelGroup Group { get; }
+    public GatewayRequestFeature Timing { get; }
+
+    /// <summary>The call's spend record (null for free calls such as token counting).</summary>
+    public CallRecord? Record { get; }
+
+    /// <summary>What the upstream has produced so far, for estimating usage when none is reported.</summary>
+    public OutputProgress Progress { get; } = new();
+
+    /// <summary>The whole answer of a non-streamed call, once it is known (for after-call hooks such as a cache).</summary>
+    public ReadOnlyMemory<byte> ResponseBody { get; private set; }
+
+    public bool Finished => Volatile.Read(ref _finished) == 1;
+
+    /// <summary>How the call ended; null until it has.</summary>
+    public CallOutcome? Outcome { get; private set; }
+
+    /// <summary>A non-streamed answer arrived: the upstream accepted the call, and its text counts toward an estimate.</summary>
+    public void Answered(ReadOnlyMemory<byte> body)
+    {
+        Progress.Accept();
+        ResponseBody = body;
+        if (Record is { } r) r.ResponseBody = body;
+    }
+
+    /// <summary>The call succeeded with this usage (null or empty: the upstream reported none, so it is estimated).</summary>
+    public Task CompleteAsync(TokenUsage? usage) => FinishAsync(usage, null, answeredByHook: false);
+
+    /// <summary>The call failed or broke off; <paramref name="usageSoFar"/> is what the upstream reported before it did.</summary>
+    public Task FailAsync(GatewayException error, TokenUsage? usageSoFar = null) => FinishAsync(usageSoFar, error, answeredByHook: false);
+
+    /// <summary>A before-call hook answered: nothing was used upstream.</summary>
+    internal Task CompleteFromHookAsync()
+    {
+        Record?.MarkCacheHit();
+        return FinishAsync(TokenUsage.None, null, answeredByHook: true);
+    }
+
+    private async Task FinishAsync(TokenUsage? reported, GatewayException? error, bool answeredByHook)
+    {
+        if (Interlocked.Exchange(ref _finished, 1) == 1) return;
+        // The answer's text is counted only when the upstream reported no usage: no cost on the common path.
+        if (reported is not { IsKnown: true } && !ResponseBody.IsEmpty) Progress.Observe(ResponseBody.Span);
+        var (usage, estimated) = answeredByHook
+            ? (TokenUsage.None, false)
+            : UsageEstimate.Resolve(reported, error is null, Progress, () => TokenEstimate.InputTokens(Request.Root));
+        var cost = Record?.Price(usage).Total ?? 0m;
+        if (error is null && !_response.HasStarted) _response.Headers[ResponseCostHeader] = cost.ToString(CultureInfo.InvariantCulture);
+        var settle = _budget?.SettleAsync(Money.ToNanos(cost), usage.TotalTokens) ?? Task.FromResult(default(LimitHeaders));
+        var spend = Record?.EmitAsync(usage, estimated, error) ?? Task.CompletedTask;
+        await Task.WhenAll(settle, spend);
+        LimitHeadersWriter.Write(_response, settle.Result);
+        Outcome = new CallOutcome(usage, estimated, cost, error, answeredByHook);
+    }
+}
