@@ -1,0 +1,109 @@
+using System.Text;
+
+namespace Gateway.Tests.RedTeam;
+
+/// <summary>
+/// The red-team corpus: request bodies crafted to slip past model access, admission or the budget arithmetic. Each is
+/// sent with a virtual key allowed only the <c>allowed</c> group. Grow it with every feature that reads a body.
+/// </summary>
+public static class CraftedBodies
+{
+    public const string Allowed = "allowed";
+    public const string Forbidden = "forbidden";
+
+    private const string Msgs = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+
+    /// <summary>A body as raw bytes, with what it tries: a name for the test output.</summary>
+    public sealed record Crafted(string Name, string Path, byte[] Body)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static Crafted Chat(string name, string json) => new(name, "/v1/chat/completions", Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Nested arrays <paramref name="depth"/> deep, as the value of an extra field.</summary>
+    private static string Nested(int depth) => new string('[', depth) + new string(']', depth);
+
+    /// <summary>Bodies naming the forbidden model in some disguise: none may reach it.</summary>
+    public static IEnumerable<Crafted> ForbiddenModel()
+    {
+        // Nesting at and around every reader's limit (System.Text.Json's default 64, our parse's 128) and far past it.
+        foreach (var depth in new[] { 62, 63, 64, 65, 66, 126, 127, 128, 129, 130, 1000, 100_000 })
+        {
+            yield return Chat($"forbidden model, extra field nested {depth} deep", $"{{\"model\":\"{Forbidden}\",{Msgs},\"x\":{Nested(depth)}}}");
+            yield return Chat($"forbidden model after a field nested {depth} deep", $"{{\"x\":{Nested(depth)},\"model\":\"{Forbidden}\",{Msgs}}}");
+            yield return Chat($"forbidden model, message content nested {depth} deep",
+                $"{{\"model\":\"{Forbidden}\",\"messages\":[{{\"role\":\"user\",\"content\":\"hi\",\"x\":{Nested(depth)}}}]}}");
+        }
+        // Duplicate and escaped keys: two readers that keep different duplicates would disagree.
+        yield return Chat("allowed then forbidden model key", $"{{\"model\":\"{Allowed}\",\"model\":\"{Forbidden}\",{Msgs}}}");
+        yield return Chat("forbidden then allowed model key", $"{{\"model\":\"{Forbidden}\",\"model\":\"{Allowed}\",{Msgs}}}");
+        yield return Chat("escaped duplicate model key", $"{{\"model\":\"{Allowed}\",\"m\\u006fdel\":\"{Forbidden}\",{Msgs}}}");
+        yield return Chat("escaped duplicate model key first", $"{{\"m\\u006fdel\":\"{Forbidden}\",\"model\":\"{Allowed}\",{Msgs}}}");
+        yield return Chat("escaped model key alone", $"{{\"m\\u006fdel\":\"{Forbidden}\",{Msgs}}}");
+        yield return Chat("escaped model value", $"{{\"model\":\"forb\\u0069dden\",{Msgs}}}");
+        yield return Chat("duplicate model key nested in a duplicate object", $"{{\"model\":\"{Allowed}\",{Msgs},\"metadata\":{{\"a\":1}},\"metadata\":{{\"model\":\"{Forbidden}\"}}}}");
+        yield return new Crafted("BOM then forbidden model", "/v1/chat/completions", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes($"{{\"model\":\"{Forbidden}\",{Msgs}}}")]);
+        yield return new Crafted("two BOMs then forbidden model", "/v1/chat/completions", [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes($"{{\"model\":\"{Forbidden}\",{Msgs}}}")]);
+        yield return Chat("model key with a trailing space", $"{{\"model \":\"{Forbidden}\",{Msgs}}}");
+        yield return Chat("model as an array", $"{{\"model\":[\"{Allowed}\",\"{Forbidden}\"],{Msgs}}}");
+        yield return Chat("model as an object", $"{{\"model\":{{\"name\":\"{Forbidden}\"}},{Msgs}}}");
+        yield return Chat("forbidden model with a NUL suffix", $"{{\"model\":\"{Forbidden}\\u0000\",{Msgs}}}");
+        yield return Chat("forbidden model, trailing garbage after the object", $"{{\"model\":\"{Forbidden}\",{Msgs}}} {{\"model\":\"{Allowed}\"}}");
+        yield return Chat("forbidden model in a JSON comment-free body with trailing comma", $"{{\"model\":\"{Forbidden}\",{Msgs},}}");
+        yield return new Crafted("embeddings of the forbidden model", "/v1/embeddings", Encoding.UTF8.GetBytes($"{{\"model\":\"{Forbidden}\",\"input\":\"hi\"}}"));
+        yield return new Crafted("embeddings, duplicate model key", "/v1/embeddings", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"model\":\"{Forbidden}\",\"input\":\"hi\"}}"));
+        yield return new Crafted("messages API, forbidden model", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Forbidden}\",\"max_tokens\":10,{Msgs}}}"));
+        yield return new Crafted("messages API, duplicate model key", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"max_tokens\":10,{Msgs},\"model\":\"{Forbidden}\"}}"));
+        yield return new Crafted("messages API, deep nesting", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Forbidden}\",\"max_tokens\":10,{Msgs},\"x\":{Nested(129)}}}"));
+        yield return new Crafted("count_tokens, forbidden model", "/v1/messages/count_tokens", Encoding.UTF8.GetBytes($"{{\"model\":\"{Forbidden}\",{Msgs}}}"));
+    }
+
+    /// <summary>Bodies for the allowed model whose numbers try to break the budget arithmetic or validation.</summary>
+    public static IEnumerable<Crafted> BadNumbers()
+    {
+        foreach (var field in new[] { "max_tokens", "max_completion_tokens" })
+            foreach (var value in new[] { "-2000000000", "-1", "0", "1.5", "\"100\"", "1e20", "-1e20", "2147483648", "9223372036854775808", "true", "[]", "{}" })
+                yield return Chat($"{field} = {value}", $"{{\"model\":\"{Allowed}\",{Msgs},\"{field}\":{value}}}");
+        foreach (var value in new[] { "0", "-1", "129", "1.5", "\"2\"", "1e20" })
+            yield return Chat($"n = {value}", $"{{\"model\":\"{Allowed}\",{Msgs},\"n\":{value}}}");
+        // n x max_tokens past any budget: the worst case saturates into a 400, never an overflow.
+        yield return Chat("n 128 x max_tokens 2^31-1", $"{{\"model\":\"{Allowed}\",{Msgs},\"n\":128,\"max_tokens\":2147483647}}");
+        yield return Chat("n 128 x max_completion_tokens 2^31-1", $"{{\"model\":\"{Allowed}\",{Msgs},\"n\":128,\"max_completion_tokens\":2147483647}}");
+        yield return new Crafted("messages API, max_tokens negative", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"max_tokens\":-2000000000,{Msgs}}}"));
+        yield return new Crafted("messages API, max_tokens 1e20", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"max_tokens\":1e20,{Msgs}}}"));
+        yield return new Crafted("messages API, max_tokens missing", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",{Msgs}}}"));
+        yield return new Crafted("messages API, max_tokens 2^31-1", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"max_tokens\":2147483647,{Msgs}}}"));
+    }
+
+    /// <summary>A wrong type or value for every field the gateway validates.</summary>
+    public static IEnumerable<Crafted> WrongTypes()
+    {
+        (string Field, string Value)[] cases =
+        [
+            ("temperature", "\"hot\""), ("temperature", "2.5"), ("temperature", "-0.1"), ("top_p", "true"), ("top_p", "1.1"),
+            ("presence_penalty", "[]"), ("presence_penalty", "3"), ("frequency_penalty", "{}"), ("frequency_penalty", "-2.5"),
+            ("stop", "5"), ("stop", "[\"a\",\"b\",\"c\",\"d\",\"e\"]"), ("stop", "[1]"),
+            ("tools", "\"x\""), ("tools", "[\"x\"]"), ("tools", "[{\"type\":\"function\"}]"), ("tools", "[{\"type\":\"function\",\"function\":{\"name\":\"bad name!\"}}]"),
+            ("tools", "[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":\"x\"}}]"), ("tools", "[{}]"),
+            ("tool_choice", "5"), ("tool_choice", "\"sometimes\""), ("tool_choice", "{\"type\":\"function\"}"), ("tool_choice", "{\"type\":\"function\",\"function\":{}}"),
+            ("response_format", "\"json\""), ("response_format", "{\"type\":\"xml\"}"), ("response_format", "{\"type\":\"json_schema\"}"), ("response_format", "{\"type\":5}"),
+            ("logit_bias", "[]"), ("logit_bias", "{\"50256\":\"x\"}"), ("logit_bias", "{\"50256\":101}"),
+            ("stream", "\"true\""), ("stream_options", "{\"include_usage\":true}"), ("seed", "1.5"), ("seed", "\"1\""), ("user", "5"),
+            ("logprobs", "\"yes\""), ("top_logprobs", "21"), ("parallel_tool_calls", "1"),
+        ];
+        foreach (var (field, value) in cases)
+            yield return Chat($"{field} = {value}", $"{{\"model\":\"{Allowed}\",{Msgs},\"{field}\":{value}}}");
+        string[] messages =
+        [
+            "\"hi\"", "[]", "[\"hi\"]", "[{\"content\":\"x\"}]", "[{\"role\":\"wizard\",\"content\":\"x\"}]", "[{\"role\":\"user\"}]",
+            "[{\"role\":\"user\",\"content\":5}]", "[{\"role\":\"user\",\"content\":[{\"type\":\"video\"}]}]", "[{\"role\":\"user\",\"content\":[{\"type\":\"text\"}]}]",
+            "[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":\"http://x\"}]}]", "[{\"role\":\"tool\",\"content\":\"x\"}]",
+            "[{\"role\":\"system\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"http://x\"}}]}]",
+        ];
+        foreach (var m in messages)
+            yield return Chat($"messages = {m}", $"{{\"model\":\"{Allowed}\",\"messages\":{m}}}");
+        foreach (var raw in new[] { "", "null", "[]", "\"model\"", "{", "{\"model\":\"allowed\"", "\u00ff\u00fe" })
+            yield return Chat($"body = {raw}", raw);
+    }
+}
