@@ -31,7 +31,8 @@ public sealed partial class CallPipeline(
         var caller = await auth.AuthenticateAsync(ctx);                                        // 1. no body is read for an unknown caller
         using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ctx.RequestAborted); // 2.
         using var request = parse(body.Memory);                                                // 3, 4. parse once, validate
-        var group = router.Resolve(request.Model);                                             // 5. unknown model: 404
+        if (!router.TryResolve(request.Model, out var group))                                  // 5. unknown model: 404
+            throw Errors.ModelNotFound(request.Model, router.Groups.Select(g => g.Name).Where(n => ModelAccess.Allows(caller, n)));
         ModelAccess.Check(caller, request.Model);                                              // 6. fail closed
         Admission? admission = null;
         if (kind.IsBillable() && caller.Grant is { } grant)
