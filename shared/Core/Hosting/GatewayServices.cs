@@ -6,7 +6,7 @@ using Gateway.Embeddings;
 using Gateway.Health;
 using Gateway.Http;
 using Gateway.Keys;
-using Gateway.Messages;
+using Gateway.AnthropicApi;
 using Gateway.Models;
 using Gateway.Providers;
 using Gateway.Providers.Azure;

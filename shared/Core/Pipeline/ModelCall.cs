@@ -4,7 +4,7 @@ using Gateway.Chat;
 using Gateway.Http;
 using Gateway.Keys;
 using Gateway.Limits;
-using Gateway.Messages;
+using Gateway.AnthropicApi;
 using Gateway.Routing;
 using Gateway.Spend;
 using Microsoft.AspNetCore.Http;

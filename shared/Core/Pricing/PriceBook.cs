@@ -1,6 +1,8 @@
 using Gateway.Config;
 using Gateway.Keys;
 
+using Gateway.Limits;
+
 namespace Gateway.Pricing;
 
 /// <summary>

@@ -14,6 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
+using Gateway.Limits;
+
 namespace Gateway.Spend;
 
 /// <summary>Pricing, the spend recorder and hand-off, the configured sink and store, ingest, and the spend API.</summary>

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Gateway.Keys;
 
+using Gateway.Limits;
+
 namespace Gateway.Stores;
 
 /// <summary>

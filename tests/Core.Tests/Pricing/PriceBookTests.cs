@@ -4,6 +4,8 @@ using Gateway.Keys;
 using Gateway.Pricing;
 using Gateway.Tests.Config;
 
+using Gateway.Limits;
+
 namespace Gateway.Tests.Pricing;
 
 public sealed class PriceBookTests

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Http;
 
+using Gateway.Limits;
+
 namespace Gateway.Keys.Api;
 
 /// <summary>Typed reads of management request fields; a wrong type is a 400 naming the field. Absent and null read as "not given".</summary>

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Gateway.Http;
 using Microsoft.AspNetCore.Http;
 
+using Gateway.Limits;
+
 namespace Gateway.Keys.Api;
 
 /// <summary>LiteLLM's key management API: <c>/key/generate|update|delete|regenerate</c>, <c>/key/info</c>, <c>/key/list</c>.</summary>

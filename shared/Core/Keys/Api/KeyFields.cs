@@ -1,5 +1,7 @@
 using Gateway.Http;
 
+using Gateway.Limits;
+
 namespace Gateway.Keys.Api;
 
 /// <summary>Applies the fields of a <c>/key/generate</c> or <c>/key/update</c> body to a key; fields not given keep their value.</summary>

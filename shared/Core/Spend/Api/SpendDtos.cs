@@ -37,6 +37,6 @@ public sealed record SpendTotal(
             read += r.CacheReadTokens;
             write += r.CacheWriteTokens;
         }
-        return new SpendTotal(name, Keys.Money.FromNanos(nanos), requests, failures, prompt, completion, read, write);
+        return new SpendTotal(name, Money.FromNanos(nanos), requests, failures, prompt, completion, read, write);
     }
 }

@@ -53,7 +53,7 @@ public sealed record SpendRollup(string Dimension, string Value, DateOnly Day)
     public long CacheReadTokens { get; init; }
     public long CacheWriteTokens { get; init; }
 
-    public decimal Spend => Keys.Money.FromNanos(SpendNanos);
+    public decimal Spend => Money.FromNanos(SpendNanos);
 
     /// <summary>What one event adds to a rollup.</summary>
     public static SpendRollup Of(string dimension, string value, SpendEvent e) => new(dimension, value, e.Day)

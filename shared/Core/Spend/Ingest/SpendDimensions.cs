@@ -27,7 +27,7 @@ public static class SpendDimensions
     }
 
     /// <summary>The event's cost in nano-dollars, rounded up as every money counter is.</summary>
-    public static long Nanos(SpendEvent e) => Keys.Money.ToNanos(e.Spend);
+    public static long Nanos(SpendEvent e) => Money.ToNanos(e.Spend);
 
     /// <summary>Days from <paramref name="end"/> back to <paramref name="start"/> (newest first), for day-partitioned reads.</summary>
     public static IEnumerable<DateOnly> DaysNewestFirst(DateOnly start, DateOnly end)

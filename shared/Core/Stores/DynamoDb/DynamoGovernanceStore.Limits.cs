@@ -3,6 +3,8 @@ using Amazon.DynamoDBv2.Model;
 using Gateway.Keys;
 using static Gateway.Stores.DynamoDb.DynamoItems;
 
+using Gateway.Limits;
+
 namespace Gateway.Stores.DynamoDb;
 
 public sealed partial class DynamoGovernanceStore

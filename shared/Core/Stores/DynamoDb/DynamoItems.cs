@@ -2,6 +2,8 @@ using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Gateway.Keys;
 
+using Gateway.Limits;
+
 namespace Gateway.Stores.DynamoDb;
 
 /// <summary>Attribute maps for the DynamoDB store: keys <c>pk</c>/<c>sk</c>, counter items with a version and their reservations.</summary>

@@ -1,6 +1,8 @@
 using Gateway.Keys;
 using Microsoft.Data.Sqlite;
 
+using Gateway.Limits;
+
 namespace Gateway.Stores.Sqlite;
 
 /// <summary>Reads and writes one subject's <see cref="CounterState"/> row inside a transaction.</summary>

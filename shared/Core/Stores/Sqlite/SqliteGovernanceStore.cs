@@ -2,6 +2,8 @@ using System.Text.Json;
 using Gateway.Keys;
 using Microsoft.Data.Sqlite;
 
+using Gateway.Limits;
+
 namespace Gateway.Stores.Sqlite;
 
 /// <summary>

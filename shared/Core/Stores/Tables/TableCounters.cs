@@ -1,6 +1,8 @@
 using Azure.Data.Tables;
 using Gateway.Keys;
 
+using Gateway.Limits;
+
 namespace Gateway.Stores.Tables;
 
 /// <summary>A subject's <see cref="CounterState"/> as the <c>counter</c> row of its partition (TableEntity only: AOT-safe).</summary>

@@ -3,6 +3,8 @@ using Azure;
 using Azure.Data.Tables;
 using Gateway.Keys;
 
+using Gateway.Limits;
+
 namespace Gateway.Stores.Tables;
 
 public sealed partial class TableGovernanceStore

@@ -95,7 +95,7 @@ public sealed class ConverseStreamTranslatorTests
         // The gateway's own usage reader (used for pricing) sees the same numbers.
         var facts = Gateway.Chat.UsageReader.Read(t.Chunk.Span);
         Assert.False(facts.HasChoices);
-        Assert.Equal(new Gateway.Chat.TokenUsage(150, 20, 170, 40, 10), facts.Usage);
+        Assert.Equal(new Gateway.TokenUsage(150, 20, 170, 40, 10), facts.Usage);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gateway.Http;
 
-namespace Gateway.Keys;
+namespace Gateway.Limits;
 
 /// <summary>
 /// A reset period (<c>30s</c>, <c>1h</c>, <c>1d</c>, <c>7d</c>, <c>1mo</c>) and its windows, aligned in UTC: second-based periods

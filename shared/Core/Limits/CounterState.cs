@@ -1,4 +1,6 @@
-namespace Gateway.Keys;
+using Gateway.Keys;
+
+namespace Gateway.Limits;
 
 /// <summary>
 /// One subject's counters, as every store keeps them. Windows reset lazily: a state read after its window has ended

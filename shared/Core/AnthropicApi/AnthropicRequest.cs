@@ -2,7 +2,7 @@ using System.Text.Json;
 using Gateway.Http;
 using Gateway.Pipeline;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>
 /// A <c>/v1/messages</c> (or <c>count_tokens</c>) body in Anthropic's format, parsed once and checked as Anthropic's

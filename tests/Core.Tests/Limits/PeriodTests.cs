@@ -1,6 +1,8 @@
 using Gateway.Http;
 using Gateway.Keys;
 
+using Gateway.Limits;
+
 namespace Gateway.Tests.Keys;
 
 /// <summary>Budget and rate windows: aligned to their length in UTC, calendar months for <c>mo</c>.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
-namespace Gateway.Tests.Messages;
+namespace Gateway.Tests.AnthropicApi;
 
 /// <summary>
 /// <c>POST /v1/messages</c>: Anthropic-format clients served by an OpenAI-format model (translated both ways, streamed and

@@ -1,4 +1,4 @@
-namespace Gateway.Keys;
+namespace Gateway;
 
 /// <summary>Money is <c>decimal</c> in code and integer nano-dollars in stores without an exact decimal type.</summary>
 public static class Money

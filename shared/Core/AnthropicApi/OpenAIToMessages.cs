@@ -3,7 +3,7 @@ using Gateway.Chat;
 using Gateway.Http;
 using Gateway.Providers.Translation;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>
 /// An OpenAI <c>chat.completion</c> -> an Anthropic <c>message</c>: reasoning as a thinking block, text as a text block,

@@ -9,7 +9,7 @@ using Gateway.Providers.OpenAI;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Http;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>
 /// <c>POST /v1/messages</c> and <c>/v1/messages/count_tokens</c>: Anthropic's Messages API in front of any model.

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Gateway.Chat;
 using Gateway.Providers.Anthropic;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>Pieces of Anthropic's response format shared by whole answers and stream events.</summary>
 internal static class AnthropicShapes

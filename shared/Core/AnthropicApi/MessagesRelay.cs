@@ -2,7 +2,7 @@ using Gateway.Streaming;
 using Gateway.Http;
 using Microsoft.AspNetCore.Http;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>
 /// Writes Anthropic stream events to the client, flushing each as it arrives. A failure after the first event goes

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Gateway.Tests.Support;
 
-namespace Gateway.Tests.Messages;
+namespace Gateway.Tests.AnthropicApi;
 
 /// <summary>
 /// The official <c>@anthropic-ai/sdk</c> (npm, installed by test.sh into .tools/) against <c>/v1/messages</c> backed by an

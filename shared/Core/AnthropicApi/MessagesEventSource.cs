@@ -4,7 +4,7 @@ using Gateway.Providers;
 using Gateway.Providers.Anthropic;
 using Gateway.Streaming;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>Anthropic stream events, each as a whole SSE event (<c>event:</c> and <c>data:</c> lines), one per read.</summary>
 public abstract class MessagesEventSource : Streaming.IEventSource, IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace Gateway.Chat;
+namespace Gateway;
 
 /// <summary>Token counts of one call, as reported upstream. Cache parts are kept apart for pricing.</summary>
 public readonly record struct TokenUsage(

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>
 /// <c>count_tokens</c> for models that are not Anthropic's: an estimate of about four characters of JSON text per

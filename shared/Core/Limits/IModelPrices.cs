@@ -1,4 +1,4 @@
-namespace Gateway.Keys;
+namespace Gateway.Limits;
 
 /// <summary>What one token costs for a model name, and how many output tokens it can produce at most.</summary>
 public readonly record struct ModelPrice(decimal InputPerToken, decimal OutputPerToken, int MaxOutputTokens)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Gateway.Http;
 using Gateway.Providers.Translation;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>
 /// An Anthropic Messages request -> the equivalent OpenAI chat request, for providers that are not Anthropic.

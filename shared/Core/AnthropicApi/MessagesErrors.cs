@@ -3,7 +3,7 @@ using Gateway.Http;
 using Gateway.Providers.Translation;
 using Microsoft.AspNetCore.Http;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>
 /// Errors for <c>/v1/messages</c> callers in Anthropic's shape, <c>{"type":"error","error":{"type","message"}}</c>, with the

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Gateway.Chat;
 using Gateway.Providers.Translation;
 
-namespace Gateway.Messages;
+namespace Gateway.AnthropicApi;
 
 /// <summary>
 /// OpenAI chunks -> Anthropic stream events, one chunk at a time: <c>message_start</c> before the first block, one
