@@ -18,6 +18,7 @@ public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, Key
         await CheckOwnersAsync(key, ctx.RequestAborted);
         if (!await store.CreateKeyAsync(key, ctx.RequestAborted))
             throw Errors.BadRequest($"A key with key_alias '{key.Alias}' already exists.", "key_alias", "duplicate_alias");
+        cache.Invalidate(key.Hash); // works at once, even if this hash was just refused as unknown
         await AdminRequest.WriteAsync(ctx, WithSecret(key, secret));
     }
 
