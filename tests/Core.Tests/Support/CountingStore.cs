@@ -19,6 +19,7 @@ public sealed class CountingStore(IGovernanceStore inner) : IGovernanceStore
     public Task<bool> CreateKeyAsync(KeyRecord key, CancellationToken ct = default) => inner.CreateKeyAsync(key, ct);
     public Task<bool> UpdateKeyAsync(KeyRecord key, CancellationToken ct = default) => inner.UpdateKeyAsync(key, ct);
     public Task<bool> DeleteKeyAsync(string hash, CancellationToken ct = default) => inner.DeleteKeyAsync(hash, ct);
+    public Task<KeyReplaceOutcome> ReplaceKeyAsync(string oldHash, KeyRecord replacement, CancellationToken ct = default) => inner.ReplaceKeyAsync(oldHash, replacement, ct);
     public Task<KeyRecord?> FindKeyByAliasAsync(string alias, CancellationToken ct = default) => inner.FindKeyByAliasAsync(alias, ct);
     public Task<KeyPage> ListKeysAsync(int page, int size, string? teamId, string? userId, CancellationToken ct = default) => inner.ListKeysAsync(page, size, teamId, userId, ct);
     public Task<TeamRecord?> GetTeamAsync(string teamId, CancellationToken ct = default) => inner.GetTeamAsync(teamId, ct);
