@@ -7,7 +7,8 @@ namespace Gateway.AnthropicApi;
 
 /// <summary>
 /// Errors for <c>/v1/messages</c> callers in Anthropic's shape, <c>{"type":"error","error":{"type","message"}}</c>, with the
-/// same status the OpenAI surface would give. An Anthropic upstream's own error body is forwarded unchanged.
+/// same status the OpenAI surface would give. An Anthropic upstream's error keeps its own error type; its message is
+/// redacted like every upstream message (<see cref="Providers.CredentialRedactor"/>), never forwarded as it came.
 /// </summary>
 public static class MessagesErrors
 {
@@ -15,18 +16,27 @@ public static class MessagesErrors
 
     public static byte[] Body(GatewayException e)
     {
-        if (e.UpstreamBody is { } raw && IsAnthropicShaped(raw.Span)) return raw.ToArray();
-        return JsonBytes.Write(e, static (w, e) =>
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "error");
-            w.WriteStartObject("error");
-            w.WriteString("type", TypeFor(e));
-            w.WriteString("message", e.Message);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        });
+        var type = e.UpstreamBody is { } raw && AnthropicType(raw.Span) is { } anthropic ? anthropic : TypeFor(e);
+        return Body(type, e.Message);
     }
+
+    /// <summary>An Anthropic upstream's mid-stream <c>error</c> event, rewritten with its message redacted.</summary>
+    public static byte[] RedactedEventData(ReadOnlySpan<byte> data)
+    {
+        var (type, message) = Providers.Anthropic.AnthropicErrors.Read(data);
+        return Body(type ?? "api_error", Providers.CredentialRedactor.Redact(message) ?? "The upstream stream failed.");
+    }
+
+    private static byte[] Body(string type, string message) => JsonBytes.Write((type, message), static (w, e) =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "error");
+        w.WriteStartObject("error");
+        w.WriteString("type", e.type);
+        w.WriteString("message", e.message);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
 
     /// <summary>The error as an Anthropic <c>error</c> stream event, for failures after the stream has started.</summary>
     public static byte[] SseEvent(GatewayException e) => MessagesEventWriter.SseEvent("error"u8, Body(e));
@@ -44,17 +54,19 @@ public static class MessagesErrors
         _ => "api_error",
     };
 
-    private static bool IsAnthropicShaped(ReadOnlySpan<byte> body)
+    /// <summary>The error type of an Anthropic-shaped body (<c>{"type":"error","error":{"type":…}}</c>), redacted; else null.</summary>
+    private static string? AnthropicType(ReadOnlySpan<byte> body)
     {
         try
         {
             var reader = new Utf8JsonReader(body);
             using var doc = JsonDocument.ParseValue(ref reader);
-            return JsonBytes.String(doc.RootElement, "type") == "error" && JsonBytes.TryGet(doc.RootElement, "error", JsonValueKind.Object, out _);
+            if (JsonBytes.String(doc.RootElement, "type") != "error" || !JsonBytes.TryGet(doc.RootElement, "error", JsonValueKind.Object, out var error)) return null;
+            return Providers.CredentialRedactor.Redact(JsonBytes.String(error, "type"));
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -37,7 +37,10 @@ internal sealed class PassthroughEvents(UpstreamStream upstream) : MessagesEvent
             if (_events.Data.IsEmpty) continue;
             var name = _events.EventName.IsEmpty ? "message"u8 : _events.EventName;
             if (name.SequenceEqual("message_start"u8) || name.SequenceEqual("message_delta"u8)) _usage = AnthropicUsage.FromEvent(_events.Data.Span, _usage);
-            _current = MessagesEventWriter.SseEvent(name, _events.Data.Span);
+            // Anthropic's own error events carry upstream text: they go out redacted, like every upstream error.
+            _current = name.SequenceEqual("error"u8)
+                ? MessagesEventWriter.SseEvent(name, MessagesErrors.RedactedEventData(_events.Data.Span))
+                : MessagesEventWriter.SseEvent(name, _events.Data.Span);
             return true;
         }
     }

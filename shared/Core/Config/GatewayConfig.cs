@@ -12,6 +12,9 @@ public sealed record GatewayConfig
 
     public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
 
+    /// <summary>The most bytes the gateway reads of a non-streamed upstream answer (<c>general_settings.max_response_size_mb</c>).</summary>
+    public long MaxResponseBytes { get; init; } = Providers.UpstreamClient.DefaultMaxResponseBytes;
+
     /// <summary>Whether spend events carry the request and response bodies (off by default), and their size cap.</summary>
     public Gateway.Spend.BodyCapture SpendBodies { get; init; } = new(false, Gateway.Spend.BodyCapture.DefaultMaxBytes);
 

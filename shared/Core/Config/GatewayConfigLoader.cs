@@ -15,7 +15,7 @@ public sealed class GatewayConfigLoader
 
     private static readonly HashSet<string> TopLevelKeys = ["model_list", "general_settings", "litellm_settings", "router_settings", "environment_variables"];
     private static readonly HashSet<string> EntryKeys = ["model_name", "litellm_params", "model_info"];
-    private static readonly HashSet<string> GeneralKeys = ["master_key", "max_request_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes"];
+    private static readonly HashSet<string> GeneralKeys = ["master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes"];
 
     /// <summary>Provider-specific litellm_params, kept in DeploymentConfig.ProviderSettings for the adapters that use them (Bedrock, Anthropic).</summary>
     private static readonly HashSet<string> ProviderSettingKeys =
@@ -55,6 +55,7 @@ public sealed class GatewayConfigLoader
         var deployments = new List<DeploymentConfig>();
         string? masterKey = null;
         var maxBytes = GatewayConfig.DefaultMaxRequestBytes;
+        var maxResponseBytes = UpstreamClient.DefaultMaxResponseBytes;
         var bodies = new Spend.BodyCapture(false, Spend.BodyCapture.DefaultMaxBytes);
 
         if (root is not null)
@@ -76,6 +77,9 @@ public sealed class GatewayConfigLoader
                     _problems.Add($"{At(general)}general_settings.master_key: must start with 'sk-' (LiteLLM's rule; it keeps keys recognisable in logs and scanners)");
                 if (OptionalNumber(general, "max_request_size_mb", "general_settings.max_request_size_mb", min: 0.001) is { } mb)
                     maxBytes = (long)(mb * 1024 * 1024);
+                // Up to 2000 MB: a whole answer is held in one array, whose length stays under 2 GiB.
+                if (OptionalNumber(general, "max_response_size_mb", "general_settings.max_response_size_mb", min: 0.001, max: 2000) is { } responseMb)
+                    maxResponseBytes = (long)(responseMb * 1024 * 1024);
                 if (OptionalString(general, "store_prompts_in_spend_logs", "general_settings.store_prompts_in_spend_logs") is { } store)
                 {
                     if (bool.TryParse(store, out var on)) bodies = bodies with { Enabled = on };
@@ -97,6 +101,7 @@ public sealed class GatewayConfigLoader
             Deployments = deployments,
             MasterKey = masterKey,
             MaxRequestBytes = maxBytes,
+            MaxResponseBytes = maxResponseBytes,
             SpendBodies = bodies,
             Source = _source,
             Warnings = _warnings,

@@ -17,6 +17,7 @@ using Gateway.Triggers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Hosting;
 
@@ -27,7 +28,7 @@ public static class GatewayServices
     {
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new UpstreamClient(CreateUpstreamHttpClient()));
+        services.AddSingleton(sp => new UpstreamClient(CreateUpstreamHttpClient(), config.MaxResponseBytes, sp.GetRequiredService<ILogger<UpstreamClient>>()));
         services.AddSingleton(_ => new AzureTokenSource(() => new DefaultAzureCredential()));
         // AWS region, endpoint and credential variables come from the host's environment lookup (tests inject theirs).
         services.AddSingleton(environment is null ? AwsEnvironment.Process : new AwsEnvironment(environment));

@@ -27,10 +27,10 @@ public static class ErrorWriter
 
     public static ErrorEnvelope ToEnvelope(GatewayException e) => new(new ErrorBody(e.Message, e.Type, e.Param, e.Code));
 
-    /// <summary>The OpenAI-shaped body: an upstream's own error body as it came, else the envelope.</summary>
-    private static ReadOnlyMemory<byte> Body(GatewayException e) =>
-        e.UpstreamBody ?? JsonSerializer.SerializeToUtf8Bytes(ToEnvelope(e), GatewayJsonContext.Api.ErrorEnvelope);
+    /// <summary>The OpenAI-shaped body, always the gateway's own envelope (upstream errors arrive here already redacted).</summary>
+    private static byte[] Body(GatewayException e) =>
+        JsonSerializer.SerializeToUtf8Bytes(ToEnvelope(e), GatewayJsonContext.Api.ErrorEnvelope);
 
     /// <summary>The error as one SSE event, for failures after a stream has started.</summary>
-    public static byte[] ToSseEvent(GatewayException e) => [.. "data: "u8, .. Body(e).Span, .. "\n\n"u8];
+    public static byte[] ToSseEvent(GatewayException e) => [.. "data: "u8, .. Body(e), .. "\n\n"u8];
 }

@@ -31,6 +31,9 @@ public static class Errors
         new(502, "api_error", $"The upstream for {deployment} could not be reached: {reason}", "upstream_unreachable")
         { Retryable = true };
 
+    public static GatewayException UpstreamResponseTooLarge(string deployment, long limit) =>
+        new(502, "api_error", $"The upstream for {deployment} answered with more than {limit} bytes, over the gateway's limit (general_settings.max_response_size_mb).", "upstream_response_too_large");
+
     public static GatewayException UpstreamProtocol(string deployment, string reason) =>
         new(502, "api_error", $"The upstream for {deployment} answered with something the gateway cannot read: {reason}", "upstream_bad_response");
 

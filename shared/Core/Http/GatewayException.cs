@@ -15,7 +15,10 @@ public sealed class GatewayException(int status, string type, string message, st
     /// <summary>Passed to the client as <c>Retry-After</c> (e.g. from an upstream 429).</summary>
     public string? RetryAfter { get; init; }
 
-    /// <summary>An upstream's own OpenAI-shaped error body, forwarded unchanged when set.</summary>
+    /// <summary>
+    /// An upstream's raw error body (at most a few KiB), for provider translators to read the provider's own fields.
+    /// Never written to a client: it can echo the gateway's provider key or org id. Clients get the redacted fields.
+    /// </summary>
     public ReadOnlyMemory<byte>? UpstreamBody { get; init; }
 
     /// <summary>Extra response headers (the rate-limit headers of a refused call).</summary>

@@ -16,6 +16,12 @@ public interface IGovernanceStore
     /// <summary>Replaces an existing key; false when it does not exist.</summary>
     Task<bool> UpdateKeyAsync(KeyRecord key, CancellationToken ct = default);
     Task<bool> DeleteKeyAsync(string hash, CancellationToken ct = default);
+    /// <summary>
+    /// Puts <paramref name="replacement"/> (a new hash, usually the old key's alias) in place of the key <paramref name="oldHash"/>.
+    /// The old key keeps working unless the new one was stored; on any outcome but <see cref="KeyReplaceOutcome.Replaced"/>
+    /// the old key is as it was and the new one does not exist.
+    /// </summary>
+    Task<KeyReplaceOutcome> ReplaceKeyAsync(string oldHash, KeyRecord replacement, CancellationToken ct = default);
     Task<KeyRecord?> FindKeyByAliasAsync(string alias, CancellationToken ct = default);
     /// <summary>Keys ordered by creation, page numbers from 1.</summary>
     Task<KeyPage> ListKeysAsync(int page, int size, string? teamId, string? userId, CancellationToken ct = default);
@@ -42,6 +48,20 @@ public interface IGovernanceStore
 
     /// <summary>A subject's counters as of <paramref name="now"/> (windows already rolled over read as empty).</summary>
     Task<SubjectUsage> GetUsageAsync(string subject, SubjectLimits limits, DateTimeOffset now, CancellationToken ct = default);
+}
+
+/// <summary>How a <see cref="IGovernanceStore.ReplaceKeyAsync"/> ended.</summary>
+public enum KeyReplaceOutcome
+{
+    Replaced,
+    /// <summary>No key with the old hash.</summary>
+    NotFound,
+    /// <summary>The new alias belongs to another key.</summary>
+    AliasTaken,
+    /// <summary>The new hash is already a key (the create failed).</summary>
+    HashTaken,
+    /// <summary>The old key could not be removed, so the new one was taken back: the old key still works.</summary>
+    OldKeyKept,
 }
 
 public sealed record KeyPage(IReadOnlyList<KeyRecord> Keys, int TotalCount);

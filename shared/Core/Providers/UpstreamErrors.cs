@@ -5,36 +5,53 @@ using Gateway.Http;
 
 namespace Gateway.Providers;
 
-/// <summary>Maps what an upstream said or did wrong to the error the client sees, keeping status and body faithful.</summary>
+/// <summary>
+/// Maps what an upstream said to the error the client sees, in the gateway's own shape
+/// <c>{"error":{"message","type","param","code"}}</c>: status, type, code and param are kept; the message is passed through
+/// <see cref="CredentialRedactor"/>. An upstream's body is never forwarded as it came, since it can carry the gateway's
+/// own (masked) provider key, organisation or project ids.
+/// </summary>
 public static class UpstreamErrors
 {
     public static bool IsRetryableStatus(int status) => status is 408 or 429 or >= 500;
 
-    /// <summary>An upstream's non-2xx answer. An OpenAI-shaped body is forwarded unchanged; anything else is wrapped.</summary>
+    /// <summary>How much of an error body is read: enough for any provider's error JSON, and no more.</summary>
+    public const int MaxErrorBodyBytes = 8 * 1024;
+
+    /// <summary>
+    /// An upstream's non-2xx answer. An OpenAI-shaped body keeps its type, code and param; anything else is wrapped.
+    /// The raw body stays on <see cref="GatewayException.UpstreamBody"/> for provider translators to read, never for a client.
+    /// </summary>
     public static GatewayException FromResponse(HttpResponseMessage response, ReadOnlyMemory<byte> body, string deployment)
     {
         var status = (int)response.StatusCode;
         var retryAfter = response.Headers.RetryAfter?.ToString();
-        if (TryReadOpenAIError(body.Span, out var message, out var type, out var code))
-            return new GatewayException(status, type ?? TypeFor(status), message ?? $"Upstream error {status}", code)
-            {
-                UpstreamBody = body,
-                RetryAfter = retryAfter,
-                Retryable = IsRetryableStatus(status),
-            };
+        if (TryReadOpenAIError(body.Span, out var error))
+            return Create(status, error.Type ?? TypeFor(status), error.Message ?? $"Upstream error {status}", error.Code, error.Param,
+                retryAfter, IsRetryableStatus(status), body);
         var text = Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, 500)]).Trim();
         var reason = string.IsNullOrEmpty(text) ? response.ReasonPhrase ?? ((HttpStatusCode)status).ToString() : text;
-        return new GatewayException(status, TypeFor(status), $"The upstream for {deployment} answered HTTP {status}: {reason}", $"upstream_{status}")
-        {
-            RetryAfter = retryAfter,
-            Retryable = IsRetryableStatus(status),
-        };
+        return Create(status, TypeFor(status), $"The upstream for {deployment} answered HTTP {status}: {reason}", $"upstream_{status}", null,
+            retryAfter, IsRetryableStatus(status), body);
     }
 
-    /// <summary>Reads <c>{"error":{"message","type","code"}}</c>; also accepts <c>{"error":"text"}</c> as some servers send.</summary>
-    public static bool TryReadOpenAIError(ReadOnlySpan<byte> body, out string? message, out string? type, out string? code)
+    /// <summary>
+    /// The one way an error built from upstream text is made: the message, code and param are redacted. Every provider's
+    /// error mapping (OpenAI, Anthropic, Gemini, Bedrock, mid-stream events) calls this.
+    /// </summary>
+    public static GatewayException Create(int status, string type, string message, string? code = null, string? param = null,
+        string? retryAfter = null, bool? retryable = null, ReadOnlyMemory<byte>? upstreamBody = null) =>
+        new(status, CredentialRedactor.Redact(type)!, CredentialRedactor.Redact(message)!, CredentialRedactor.Redact(code), CredentialRedactor.Redact(param))
+        {
+            RetryAfter = retryAfter,
+            Retryable = retryable ?? IsRetryableStatus(status),
+            UpstreamBody = upstreamBody,
+        };
+
+    /// <summary>Reads <c>{"error":{"message","type","code","param"}}</c>; also accepts <c>{"error":"text"}</c> as some servers send.</summary>
+    public static bool TryReadOpenAIError(ReadOnlySpan<byte> body, out UpstreamErrorFields error)
     {
-        message = type = code = null;
+        error = default;
         if (body.IsEmpty || body.IndexOf("\"error\""u8) < 0) return false;
         try
         {
@@ -51,13 +68,14 @@ public static class UpstreamErrors
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    message = reader.GetString();
+                    error = new UpstreamErrorFields(reader.GetString(), null, null, null);
                     return true;
                 }
                 if (reader.TokenType != JsonTokenType.StartObject) return false;
+                string? message = null, type = null, code = null, param = null;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var field = reader.ValueTextEquals("message"u8) ? 1 : reader.ValueTextEquals("type"u8) ? 2 : reader.ValueTextEquals("code"u8) ? 3 : 0;
+                    var field = reader.ValueTextEquals("message"u8) ? 1 : reader.ValueTextEquals("type"u8) ? 2 : reader.ValueTextEquals("code"u8) ? 3 : reader.ValueTextEquals("param"u8) ? 4 : 0;
                     reader.Read();
                     var value = reader.TokenType switch
                     {
@@ -69,7 +87,9 @@ public static class UpstreamErrors
                     if (field == 1) message = value;
                     else if (field == 2) type = value;
                     else if (field == 3) code = value;
+                    else if (field == 4) param = value;
                 }
+                error = new UpstreamErrorFields(message, type, code, param);
                 return true;
             }
         }
@@ -89,3 +109,6 @@ public static class UpstreamErrors
         _ => "api_error",
     };
 }
+
+/// <summary>The fields of an OpenAI-shaped upstream error, as the upstream wrote them (not yet redacted).</summary>
+public readonly record struct UpstreamErrorFields(string? Message, string? Type, string? Code, string? Param);

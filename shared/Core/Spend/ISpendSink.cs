@@ -9,3 +9,10 @@ public interface ISpendSink
     /// <summary>Durably writes the batch, or throws. Must be safe to repeat: a retried batch may already be partly written.</summary>
     Task WriteAsync(IReadOnlyList<SpendEvent> batch, CancellationToken ct);
 }
+
+/// <summary>A sink with a local backlog that can fall behind its store (the embedded journal).</summary>
+public interface ISpendBacklog
+{
+    /// <summary>How often the store was found falling behind.</summary>
+    long BehindCount { get; }
+}

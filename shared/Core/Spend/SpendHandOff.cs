@@ -15,8 +15,12 @@ public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> 
     private bool _writing;
     private long _handedOff, _lost, _batches;
 
-    /// <summary>Events written, events given up on after the retries, and sink writes made, since start.</summary>
-    public (long HandedOff, long Lost, long Batches) Counts => (Interlocked.Read(ref _handedOff), Interlocked.Read(ref _lost), Interlocked.Read(ref _batches));
+    /// <summary>
+    /// Events written, events given up on after the retries, sink writes made, and times the sink's store was found
+    /// falling behind (the embedded journal's backlog; 0 for sinks without one), since start.
+    /// </summary>
+    public (long HandedOff, long Lost, long Batches, long Behind) Counts =>
+        (Interlocked.Read(ref _handedOff), Interlocked.Read(ref _lost), Interlocked.Read(ref _batches), (sink as ISpendBacklog)?.BehindCount ?? 0);
 
     public string SinkName => sink.Name;
 

@@ -32,7 +32,8 @@ public static class SpendServices
             services.TryAddSingleton(_ => new SqliteSpendStore(config.Store.SqlitePath));
             services.TryAddSingleton(sp => new SpendSpool(
                 Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.Store.SqlitePath))!, "spool"),
-                sp.GetRequiredService<SqliteSpendStore>(), sp.GetRequiredService<ILogger<SpendSpool>>()));
+                sp.GetRequiredService<SqliteSpendStore>(), sp.GetRequiredService<ILogger<SpendSpool>>(),
+                config.Spend.JournalMaxBytes, sp.GetRequiredService<TimeProvider>()));
             services.TryAddSingleton<SpoolDrainer>();
             services.AddHostedService(sp => sp.GetRequiredService<SpoolDrainer>());
             services.TryAddSingleton<ISpendStore>(sp => new SpooledSpendStore(sp.GetRequiredService<SqliteSpendStore>(), sp.GetRequiredService<SpendSpool>()));

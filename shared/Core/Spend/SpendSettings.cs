@@ -9,6 +9,7 @@ namespace Gateway.Spend;
 /// or a full URL) and <c>GATEWAY_EVENTHUBS_HUB</c> (default <c>spend</c>). <c>GATEWAY_SPEND_ROLLUPS</c>: <c>inline</c>
 /// (default: the hand-off writes the log and the rollups) or <c>stream</c> (DynamoDB: the hand-off is one conditional
 /// write of the log item, and the table's stream, delivered to <c>/events</c>, adds the rollups).
+/// <c>GATEWAY_SPEND_JOURNAL_MAX_MB</c> (default 256) bounds the embedded journal's backlog (see <see cref="Spool.SpendSpool"/>).
 /// </summary>
 public sealed record SpendSettings
 {
@@ -18,6 +19,7 @@ public sealed record SpendSettings
     public string Sink { get; init; } = StoreSink;
     public Uri? EventHubUri { get; init; }
     public bool RollupsFromStream { get; init; }
+    public long JournalMaxBytes { get; init; } = Spool.SpendSpool.DefaultMaxBytes;
 
     public static SpendSettings From(Func<string, string?> env)
     {
@@ -32,7 +34,14 @@ public sealed record SpendSettings
             throw new ConfigException("environment", [$"GATEWAY_SPEND_ROLLUPS: '{rollups}' must be inline or stream."]);
         if (rollups == "stream" && (sink != StoreSink || !string.Equals(Get("GATEWAY_STORE"), "dynamodb", StringComparison.OrdinalIgnoreCase)))
             throw new ConfigException("environment", ["GATEWAY_SPEND_ROLLUPS=stream needs GATEWAY_STORE=dynamodb and the store sink (the table's stream delivers the rollups)."]);
-        if (sink == StoreSink) return new SpendSettings { RollupsFromStream = rollups == "stream" };
+        var journalMax = Spool.SpendSpool.DefaultMaxBytes;
+        if (Get("GATEWAY_SPEND_JOURNAL_MAX_MB") is { } mb)
+        {
+            if (!double.TryParse(mb, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1 || n > 100_000)
+                throw new ConfigException("environment", [$"GATEWAY_SPEND_JOURNAL_MAX_MB: '{mb}' must be a number of megabytes from 1 to 100000."]);
+            journalMax = (long)(n * 1024 * 1024);
+        }
+        if (sink == StoreSink) return new SpendSettings { RollupsFromStream = rollups == "stream", JournalMaxBytes = journalMax };
         var ns = Get("GATEWAY_EVENTHUBS_NAMESPACE")
             ?? throw new ConfigException("environment", ["GATEWAY_SPEND_SINK=eventhubs needs GATEWAY_EVENTHUBS_NAMESPACE (the Event Hubs namespace)."]);
         var hub = Get("GATEWAY_EVENTHUBS_HUB") ?? "spend";

@@ -156,7 +156,7 @@ public sealed class MessagesEndpointTests : UpstreamGatewayTest
     }
 
     [Fact]
-    public async Task Anthropic_upstream_error_body_is_forwarded_unchanged()
+    public async Task Anthropic_upstream_error_keeps_its_anthropic_type_and_status()
     {
         Up.Handler = (ctx, _) => AnthropicWire.WriteJsonAsync(ctx, AnthropicWire.Error("overloaded_error", "Overloaded"), 529);
         using var response = await PostAsync("""{"model":"claude","max_tokens":50,"messages":[{"role":"user","content":"hi"}]}""");

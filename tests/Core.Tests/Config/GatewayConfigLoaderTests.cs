@@ -181,6 +181,34 @@ public sealed class GatewayConfigLoaderTests
     }
 
     [Fact]
+    public void Max_response_size_mb_defaults_to_32_mb_and_becomes_bytes()
+    {
+        const string Models = """
+            model_list:
+              - model_name: m
+                litellm_params: { model: mock/m }
+            """;
+        Assert.Equal(32L * 1024 * 1024, ConfigText.Parse(Models).MaxResponseBytes);
+        Assert.Equal(1_572_864L, ConfigText.Parse(Models + "\ngeneral_settings:\n  max_response_size_mb: 1.5\n").MaxResponseBytes);
+    }
+
+    [Theory]
+    [InlineData("0", "general_settings.max_response_size_mb: 0 is too small (minimum 0.001)")]
+    [InlineData("5000", "general_settings.max_response_size_mb: 5000 is too large (maximum 2000)")]
+    [InlineData("lots", "general_settings.max_response_size_mb: 'lots' is not a number")]
+    public void Bad_max_response_size_mb_is_a_precise_config_error(string value, string problem)
+    {
+        var message = ConfigText.SingleProblem($$"""
+            model_list:
+              - model_name: m
+                litellm_params: { model: mock/m }
+            general_settings:
+              max_response_size_mb: {{value}}
+            """);
+        Assert.Equal("line 5: " + problem, message);
+    }
+
+    [Fact]
     public void Openai_api_key_falls_back_to_OPENAI_API_KEY()
     {
         var d = Assert.Single(ConfigText.Parse("""

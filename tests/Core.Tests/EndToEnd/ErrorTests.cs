@@ -109,19 +109,25 @@ public sealed class ErrorTests : UpstreamGatewayTest
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Equal("7", response.Headers.RetryAfter?.ToString());
         Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
-        Assert.Equal(body, await response.Content.ReadAsStringAsync());
+        Assert.Equal("requests", error.GetProperty("type").GetString());
+        Assert.Equal("Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3.", error.GetProperty("message").GetString());
     }
 
     [Fact]
-    public async Task Upstream_400_error_body_is_forwarded_unchanged()
+    public async Task Upstream_400_error_is_mapped_to_the_gateway_shape_keeping_its_fields()
     {
-        // A field the gateway does not check (it passes through) that the upstream refuses.
-        var body = OpenAIWire.Error("Invalid value for 'verbosity': must be low, medium or high.", "invalid_request_error", "invalid_value", "verbosity");
+        // A field the gateway does not check (it passes through) that the upstream refuses. Extra upstream fields (here
+        // an org id in a field of its own) do not reach the client: only the four fields do.
+        var body = """{"error":{"message":"Invalid value for 'verbosity': must be low, medium or high.","type":"invalid_request_error","param":"verbosity","code":"invalid_value","organization":"org-AbCdEf0123456789"}}""";
         Up.Handler = (ctx, _) => OpenAIWire.WriteJsonAsync(ctx, body, 400);
         var (response, error) = await PostAsync("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"verbosity":"extreme"}""");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("verbosity", error.GetProperty("param").GetString());
-        Assert.Equal(body, await response.Content.ReadAsStringAsync());
+        Assert.Equal("invalid_value", error.GetProperty("code").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal("Invalid value for 'verbosity': must be low, medium or high.", error.GetProperty("message").GetString());
+        Assert.Equal(["message", "type", "param", "code"], error.EnumerateObject().Select(p => p.Name));
+        Assert.DoesNotContain("org-", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

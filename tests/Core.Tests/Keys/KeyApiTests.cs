@@ -202,6 +202,18 @@ public sealed class KeyApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Regenerate_onto_a_taken_alias_is_refused_and_the_old_key_keeps_working()
+    {
+        var old = await _gw.GenerateAsync("""{"key_alias":"keeper"}""");
+        await _gw.GenerateAsync("""{"key_alias":"taken"}""");
+        var error = await _gw.PostAsync("/key/regenerate", $$"""{"key":"{{old}}","key_alias":"taken"}""", expectedStatus: 400);
+        Assert.Equal("duplicate_alias", error.GetProperty("error").GetProperty("code").GetString());
+        using (var r = await _gw.ChatAsync(old)) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("keeper", (await _gw.InfoAsync(old)).GetProperty("key_alias").GetString());
+        Assert.Equal(2, (await _gw.GetJsonAsync("/key/list")).GetProperty("total_count").GetInt32());
+    }
+
+    [Fact]
     public async Task Keys_list_in_pages_and_delete_by_alias()
     {
         var team = (await _gw.PostAsync("/team/new", """{"team_id":"paging"}""")).GetProperty("team_id").GetString();

@@ -7,8 +7,8 @@ public sealed class UpstreamErrorsTests
 {
     private static (bool Ok, string? Message, string? Type, string? Code) Read(string body)
     {
-        var ok = UpstreamErrors.TryReadOpenAIError(Encoding.UTF8.GetBytes(body), out var message, out var type, out var code);
-        return (ok, message, type, code);
+        var ok = UpstreamErrors.TryReadOpenAIError(Encoding.UTF8.GetBytes(body), out var error);
+        return (ok, error.Message, error.Type, error.Code);
     }
 
     [Fact]

@@ -44,6 +44,65 @@ public abstract class GovernanceStoreContract
         Assert.False(await Store.UpdateKeyAsync(read));
     }
 
+    private static string NewHash() => KeySecrets.Hash(KeySecrets.NewKey());
+
+    [Fact]
+    public async Task Replacing_a_key_moves_its_alias_and_removes_the_old_one()
+    {
+        var alias = "alias-" + Id();
+        var old = new KeyRecord { Hash = NewHash(), Alias = alias, Rpm = 3, CreatedAt = T0 };
+        Assert.True(await Store.CreateKeyAsync(old));
+        var replacement = old with { Hash = NewHash() };
+
+        Assert.Equal(KeyReplaceOutcome.Replaced, await Store.ReplaceKeyAsync(old.Hash, replacement));
+        Assert.Null(await Store.GetKeyAsync(old.Hash));
+        Assert.Equal(3, (await Store.GetKeyAsync(replacement.Hash))!.Rpm);
+        Assert.Equal(replacement.Hash, (await Store.FindKeyByAliasAsync(alias))?.Hash);
+        // The alias is still unique: a third key cannot take it.
+        Assert.False(await Store.CreateKeyAsync(old with { Hash = NewHash() }));
+        Assert.Equal(KeyReplaceOutcome.NotFound, await Store.ReplaceKeyAsync(old.Hash, old with { Hash = NewHash() }));
+    }
+
+    [Fact]
+    public async Task Replacing_with_a_new_alias_frees_the_old_one()
+    {
+        var old = new KeyRecord { Hash = NewHash(), Alias = "alias-" + Id(), CreatedAt = T0 };
+        Assert.True(await Store.CreateKeyAsync(old));
+        var replacement = old with { Hash = NewHash(), Alias = "alias-" + Id() };
+
+        Assert.Equal(KeyReplaceOutcome.Replaced, await Store.ReplaceKeyAsync(old.Hash, replacement));
+        Assert.Equal(replacement.Hash, (await Store.FindKeyByAliasAsync(replacement.Alias!))?.Hash);
+        Assert.Null(await Store.FindKeyByAliasAsync(old.Alias!));
+        Assert.True(await Store.CreateKeyAsync(new KeyRecord { Hash = NewHash(), Alias = old.Alias, CreatedAt = T0 }));
+    }
+
+    [Fact]
+    public async Task A_failing_create_leaves_the_old_key_working()
+    {
+        var old = new KeyRecord { Hash = NewHash(), Alias = "alias-" + Id(), CreatedAt = T0 };
+        var other = new KeyRecord { Hash = NewHash(), Alias = "alias-" + Id(), CreatedAt = T0 };
+        Assert.True(await Store.CreateKeyAsync(old));
+        Assert.True(await Store.CreateKeyAsync(other));
+
+        // The new record cannot be stored (its hash is taken): nothing of the old key changes.
+        Assert.Equal(KeyReplaceOutcome.HashTaken, await Store.ReplaceKeyAsync(old.Hash, old with { Hash = other.Hash, Alias = "alias-" + Id() }));
+        Assert.Equal(old.Hash, (await Store.GetKeyAsync(old.Hash))?.Hash);
+        Assert.Equal(old.Hash, (await Store.FindKeyByAliasAsync(old.Alias!))?.Hash);
+        Assert.Equal(other.Hash, (await Store.FindKeyByAliasAsync(other.Alias!))?.Hash);
+
+        // Same with the alias of the old key kept.
+        Assert.Equal(KeyReplaceOutcome.HashTaken, await Store.ReplaceKeyAsync(old.Hash, old with { Hash = other.Hash }));
+        Assert.Equal(old.Hash, (await Store.FindKeyByAliasAsync(old.Alias!))?.Hash);
+        Assert.Equal(other.Hash, (await Store.GetKeyAsync(other.Hash))?.Hash);
+
+        // The new alias belongs to another key: refused, the old key untouched, and nothing new stored.
+        var fresh = NewHash();
+        Assert.Equal(KeyReplaceOutcome.AliasTaken, await Store.ReplaceKeyAsync(old.Hash, old with { Hash = fresh, Alias = other.Alias }));
+        Assert.Null(await Store.GetKeyAsync(fresh));
+        Assert.Equal(old.Hash, (await Store.FindKeyByAliasAsync(old.Alias!))?.Hash);
+        Assert.Equal(other.Hash, (await Store.FindKeyByAliasAsync(other.Alias!))?.Hash);
+    }
+
     [Fact]
     public async Task Keys_list_in_pages_filtered_by_team()
     {

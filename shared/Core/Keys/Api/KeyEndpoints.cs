@@ -20,6 +20,7 @@ public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, Key
         await CheckOwnersAsync(key, ctx.RequestAborted);
         if (!await store.CreateKeyAsync(key, ctx.RequestAborted))
             throw Errors.BadRequest($"A key with key_alias '{key.Alias}' already exists.", "key_alias", "duplicate_alias");
+        cache.Invalidate(key.Hash); // works at once, even if this hash was just refused as unknown
         await AdminRequest.WriteAsync(ctx, WithSecret(key, secret));
     }
 
@@ -65,14 +66,23 @@ public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, Key
         var current = await FindAsync(f.String("key") ?? throw Errors.MissingField("key", "the key (or its hashed token) to regenerate"), ctx.RequestAborted);
         var now = time.GetUtcNow();
         var secret = KeySecrets.NewKey();
-        // The new secret replaces the old: same settings, a fresh hash; the old one stops working at once here.
+        // The new secret replaces the old: same settings, a fresh hash. The store swaps them so that the old key keeps
+        // working unless the new one was stored; once swapped, the old one stops working at once here.
         var key = KeyFields.Apply(current with { Hash = KeySecrets.Hash(secret), KeyName = KeySecrets.Abbreviate(secret), Alias = null }, f, now) with
         {
             Alias = f.String("key_alias") ?? current.Alias,
         };
-        if (!await store.DeleteKeyAsync(current.Hash, ctx.RequestAborted)) throw AdminRequest.NotFound("The key", "key");
+        var outcome = await store.ReplaceKeyAsync(current.Hash, key, ctx.RequestAborted);
         cache.Invalidate(current.Hash);
-        await store.CreateKeyAsync(key, ctx.RequestAborted);
+        cache.Invalidate(key.Hash);
+        switch (outcome)
+        {
+            case KeyReplaceOutcome.NotFound: throw AdminRequest.NotFound("The key", "key");
+            case KeyReplaceOutcome.AliasTaken: throw Errors.BadRequest($"A key with key_alias '{key.Alias}' already exists; the old key is unchanged.", "key_alias", "duplicate_alias");
+            case KeyReplaceOutcome.HashTaken or KeyReplaceOutcome.OldKeyKept:
+                throw new GatewayException(503, "api_error", "The key could not be regenerated (the store did not complete the swap); the old key is unchanged and still works. Try again.", "regenerate_failed")
+                { RetryAfter = "1" };
+        }
         await AdminRequest.WriteAsync(ctx, WithSecret(key, secret));
     }
 

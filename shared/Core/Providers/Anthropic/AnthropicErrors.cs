@@ -16,11 +16,7 @@ public static class AnthropicErrors
         if (e.UpstreamBody is not { } body) return e;
         var (type, message) = Read(body.Span);
         if (message is null) return e;
-        return new GatewayException(e.Status, OpenAIType(type, e.Status), message, type)
-        {
-            RetryAfter = e.RetryAfter,
-            Retryable = e.Retryable || type == "overloaded_error",
-        };
+        return UpstreamErrors.Create(e.Status, OpenAIType(type, e.Status), message, type, null, e.RetryAfter, e.Retryable || type == "overloaded_error", body);
     }
 
     /// <summary>A mid-stream <c>error</c> event's data.</summary>
@@ -39,10 +35,7 @@ public static class AnthropicErrors
             "timeout_error" => 504,
             _ => 500,
         };
-        return new GatewayException(status, OpenAIType(type, status), message ?? "The upstream stream failed.", type ?? "api_error")
-        {
-            Retryable = UpstreamErrors.IsRetryableStatus(status),
-        };
+        return UpstreamErrors.Create(status, OpenAIType(type, status), message ?? "The upstream stream failed.", type ?? "api_error");
     }
 
     public static (string? Type, string? Message) Read(ReadOnlySpan<byte> body)

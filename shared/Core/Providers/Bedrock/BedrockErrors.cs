@@ -13,10 +13,7 @@ public static class BedrockErrors
         var type = Encoding.UTF8.GetString(exceptionType);
         var status = StatusFor(type);
         var message = MessageOf(payload) ?? type;
-        return new GatewayException(status, Providers.UpstreamErrors.TypeFor(status), $"Bedrock {type} for {label}: {message}", type)
-        {
-            Retryable = Providers.UpstreamErrors.IsRetryableStatus(status),
-        };
+        return UpstreamErrors.Create(status, UpstreamErrors.TypeFor(status), $"Bedrock {type} for {label}: {message}", type);
     }
 
     /// <summary>An <c>:message-type error</c> frame, with <c>:error-code</c> and <c>:error-message</c> headers.</summary>
@@ -24,10 +21,7 @@ public static class BedrockErrors
     {
         var c = Encoding.UTF8.GetString(code);
         var status = StatusFor(c);
-        return new GatewayException(status, Providers.UpstreamErrors.TypeFor(status), $"Bedrock error {c} for {label}: {Encoding.UTF8.GetString(message)}", c.Length == 0 ? "upstream_error" : c)
-        {
-            Retryable = Providers.UpstreamErrors.IsRetryableStatus(status),
-        };
+        return UpstreamErrors.Create(status, UpstreamErrors.TypeFor(status), $"Bedrock error {c} for {label}: {Encoding.UTF8.GetString(message)}", c.Length == 0 ? "upstream_error" : c);
     }
 
     public static int StatusFor(string type) => type.ToLowerInvariant() switch

@@ -15,21 +15,14 @@ public static class GeminiErrors
         if (e.UpstreamBody is not { } body) return e;
         var (status, message, code) = Read(body.Span);
         if (message is null) return e;
-        return new GatewayException(e.Status, UpstreamErrors.TypeFor(e.Status), message, code ?? status?.ToString())
-        {
-            RetryAfter = e.RetryAfter,
-            Retryable = e.Retryable,
-        };
+        return UpstreamErrors.Create(e.Status, UpstreamErrors.TypeFor(e.Status), message, code ?? status?.ToString(), null, e.RetryAfter, e.Retryable);
     }
 
     /// <summary>An error object inside a stream event.</summary>
     public static GatewayException FromEvent(JsonElement error)
     {
         var status = JsonBytes.Int(error, "code") is > 0 and var c ? c : 500;
-        return new GatewayException(status, UpstreamErrors.TypeFor(status), JsonBytes.String(error, "message") ?? "The upstream stream failed.", JsonBytes.String(error, "status"))
-        {
-            Retryable = UpstreamErrors.IsRetryableStatus(status),
-        };
+        return UpstreamErrors.Create(status, UpstreamErrors.TypeFor(status), JsonBytes.String(error, "message") ?? "The upstream stream failed.", JsonBytes.String(error, "status"));
     }
 
     private static (int? Code, string? Message, string? Status) Read(ReadOnlySpan<byte> body)

@@ -24,8 +24,8 @@ internal sealed class OpenAIChatStream(UpstreamStream upstream) : ChatStream
             }
             var data = _events.Data;
             if (data.IsEmpty) continue;
-            if (UpstreamErrors.TryReadOpenAIError(data.Span, out var message, out var type, out var code) && !LooksLikeChunk(data.Span))
-                throw new GatewayException(502, type ?? "api_error", message ?? "upstream stream error", code) { UpstreamBody = data.ToArray() };
+            if (UpstreamErrors.TryReadOpenAIError(data.Span, out var error) && !LooksLikeChunk(data.Span))
+                throw UpstreamErrors.Create(502, error.Type ?? "api_error", error.Message ?? "upstream stream error", error.Code, error.Param, retryable: false);
             return true;
         }
         return false;

@@ -9,31 +9,58 @@ namespace Gateway.Spend.Spool;
 /// batch (no fsync: like SQLite's WAL with synchronous=NORMAL, a written line survives the process being killed),
 /// and moved into SQLite off the request path. A journal is locked by its process while it lives; journals left by
 /// processes that died are moved in at start-up. Ingest is idempotent, so a line moved twice counts once.
+/// <para>
+/// The journal's backlog (appended, not yet in SQLite) is bounded by <c>GATEWAY_SPEND_JOURNAL_MAX_MB</c>. Past half of it
+/// (the high-water mark), or when a drain fails, the store is falling behind: <see cref="BehindCount"/> counts it and a
+/// warning is logged at most every 30 s. At the bound an append waits for the drainer (backpressure) instead of failing
+/// the call: the upstream has already answered and been paid for, so a 503 then would lose the answer and still owe
+/// the event; a slower response while SQLite catches up is what an operator wants. A wait longer than the hand-off's
+/// attempts is logged and counted as lost by <see cref="SpendHandOff"/>, never silent.
+/// </para>
 /// </summary>
 public sealed partial class SpendSpool : IAsyncDisposable
 {
     private const long RotateBytes = 1 << 20;
     private const int MaxBatch = 500;
+    public const long DefaultMaxBytes = 256L * 1024 * 1024;
+    private static readonly TimeSpan WarnEvery = TimeSpan.FromSeconds(30);
 
     private readonly string _directory;
     private readonly ISpendStore _store;
     private readonly ILogger _log;
+    private readonly long _maxBytes;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _append = new(1, 1);
     private readonly SemaphoreSlim _drain = new(1, 1);
     private FileStream? _journal;
     private string _journalPath = "";
-    private long _drained;
+    private long _drained, _appended, _behind;
+    private long _lastWarnTicks = long.MinValue;
+    private TaskCompletionSource _drainedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public SpendSpool(string directory, ISpendStore store, ILogger<SpendSpool> log)
+    public SpendSpool(string directory, ISpendStore store, ILogger<SpendSpool> log, long maxBytes = DefaultMaxBytes, TimeProvider? time = null)
     {
         _directory = directory;
         _store = store;
         _log = log;
+        _maxBytes = maxBytes;
+        _time = time ?? TimeProvider.System;
     }
 
     public string Directory => _directory;
 
-    /// <summary>Appends the batch; once this returns the events survive this process being killed.</summary>
+    /// <summary>Bytes appended to this process's journal and not yet moved into the store.</summary>
+    public long PendingBytes => Math.Max(0, Interlocked.Read(ref _appended) - Interlocked.Read(ref _drained));
+
+    /// <summary>How often the store was found falling behind (backlog over the high-water mark, or a failed drain).</summary>
+    public long BehindCount => Interlocked.Read(ref _behind);
+
+    public long HighWaterBytes => _maxBytes / 2;
+
+    /// <summary>
+    /// Appends the batch; once this returns the events survive this process being killed. When the backlog would pass
+    /// the bound, waits for the drainer to make room (a batch larger than the whole bound waits for an empty journal).
+    /// </summary>
     public async Task AppendAsync(IReadOnlyList<SpendEvent> batch, CancellationToken ct)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(batch.Count * 1024);
@@ -45,15 +72,37 @@ public sealed partial class SpendSpool : IAsyncDisposable
         await _append.WaitAsync(ct);
         try
         {
+            while (PendingBytes > 0 && PendingBytes + buffer.WrittenCount > _maxBytes)
+            {
+                NoteBehind("the journal is at its bound; hand-offs wait for the drain");
+                await Volatile.Read(ref _drainedSignal).Task.WaitAsync(ct);
+            }
             var journal = Journal();
             journal.Write(buffer.WrittenSpan);
             journal.Flush(); // into the kernel: a kill -9 no longer loses it
+            Interlocked.Add(ref _appended, buffer.WrittenCount);
+            if (PendingBytes > HighWaterBytes) NoteBehind("the journal is over its high-water mark");
         }
         finally
         {
             _append.Release();
         }
     }
+
+    /// <summary>A drain failed: the store is behind; the lines stay in the journal for the next drain.</summary>
+    public void NoteDrainFailed() => NoteBehind("moving the journal into the store failed");
+
+    private void NoteBehind(string reason)
+    {
+        Interlocked.Increment(ref _behind);
+        var now = _time.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref _lastWarnTicks);
+        if (last != long.MinValue && now - last < WarnEvery.Ticks) return;
+        if (Interlocked.CompareExchange(ref _lastWarnTicks, now, last) != last) return;
+        LogBehind(_log, PendingBytes, HighWaterBytes, _maxBytes, reason, BehindCount);
+    }
+
+    private void SignalDrained() => Interlocked.Exchange(ref _drainedSignal, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Moves everything appended so far into the store (a query calls this first, so reads see every finished call).</summary>
     public async Task DrainAsync(CancellationToken ct = default)
@@ -69,12 +118,13 @@ public sealed partial class SpendSpool : IAsyncDisposable
                 (events, end) = Read(file, path, _drained);
             for (var i = 0; i < events.Count; i += MaxBatch)
                 await _store.IngestAsync(events.GetRange(i, Math.Min(MaxBatch, events.Count - i)), ct);
-            _drained = end;
+            Interlocked.Exchange(ref _drained, end);
             if (end >= RotateBytes) await RotateAsync(path, end);
         }
         finally
         {
             _drain.Release();
+            SignalDrained(); // after a failure too: a waiting append re-checks and waits again
         }
     }
 
@@ -113,7 +163,8 @@ public sealed partial class SpendSpool : IAsyncDisposable
         _journalPath = Path.Combine(_directory, $"spend-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl");
         // FileShare.Read: this process alone appends; the lock tells recovery the journal's owner is alive.
         _journal = new FileStream(_journalPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
-        _drained = 0;
+        Interlocked.Exchange(ref _drained, 0);
+        Interlocked.Exchange(ref _appended, 0);
         return _journal;
     }
 
@@ -127,6 +178,9 @@ public sealed partial class SpendSpool : IAsyncDisposable
             await _journal.DisposeAsync();
             _journal = null;
             File.Delete(path);
+            // The next journal starts at 0: the backlog was empty.
+            Interlocked.Exchange(ref _appended, 0);
+            Interlocked.Exchange(ref _drained, 0);
         }
         finally
         {
@@ -180,6 +234,9 @@ public sealed partial class SpendSpool : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Count} spend event(s) from the journal {File} of a process that stopped")]
     private static partial void LogRecovered(ILogger log, int count, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spend store is falling behind: {Pending} bytes of spend events wait in the journal (high-water mark {HighWater}, bound {Max} bytes, GATEWAY_SPEND_JOURNAL_MAX_MB): {Reason}. Times found behind so far: {Count}")]
+    private static partial void LogBehind(ILogger log, long pending, long highWater, long max, string reason, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped an unreadable line in the spend journal {File}")]
     private static partial void LogBadLine(ILogger log, string file);

@@ -47,6 +47,7 @@ public sealed partial class SpoolDrainer(SpendSpool spool, ILogger<SpoolDrainer>
             catch (Exception e)
             {
                 LogFailed(log, e); // the lines stay in the journal; the next wake or the next start moves them
+                spool.NoteDrainFailed();
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
             }
         }

@@ -115,6 +115,56 @@ public sealed partial class DynamoGovernanceStore(IAmazonDynamoDB db, string tab
         return await TryDeleteAsync(current.Subject, Record, ct);
     }
 
+    /// <summary>
+    /// No cross-item transactions (dynalite has none), so the order keeps the old key working until the new one is
+    /// stored: claim a changed alias (conditional put), add the new record (conditional put), move a kept alias's item
+    /// (one item, so alias lookups switch at once), then delete the old record. If that delete keeps failing, the
+    /// earlier steps are undone and the old key stays as it was.
+    /// </summary>
+    public async Task<KeyReplaceOutcome> ReplaceKeyAsync(string oldHash, KeyRecord replacement, CancellationToken ct = default)
+    {
+        var current = await GetKeyAsync(oldHash, ct);
+        if (current is null) return KeyReplaceOutcome.NotFound;
+        var keptAlias = replacement.Alias is not null && replacement.Alias == current.Alias;
+        if (!keptAlias && replacement.Alias is { } claimed && !await TryPutAsync(AliasItem(claimed, replacement.Hash), "attribute_not_exists(pk)", ct))
+            return KeyReplaceOutcome.AliasTaken;
+        if (!await TryPutAsync(KeyItem(replacement), "attribute_not_exists(pk)", ct))
+        {
+            if (!keptAlias && replacement.Alias is { } undo) await TryDeleteAsync("alias:" + undo, "alias", ct);
+            return KeyReplaceOutcome.HashTaken;
+        }
+        if (keptAlias) await TryPutAsync(AliasItem(replacement.Alias!, replacement.Hash), null, ct);
+        if (!await DeleteWithRetriesAsync(current.Subject, ct))
+        {
+            if (keptAlias) await TryPutAsync(AliasItem(current.Alias!, current.Hash), null, ct);
+            else if (replacement.Alias is { } undo) await TryDeleteAsync("alias:" + undo, "alias", ct);
+            await TryDeleteAsync(replacement.Subject, Record, ct);
+            return KeyReplaceOutcome.OldKeyKept;
+        }
+        if (!keptAlias && current.Alias is { } old) await TryDeleteAsync("alias:" + old, "alias", ct);
+        return KeyReplaceOutcome.Replaced;
+    }
+
+    /// <summary>Three tries of deleting a record; already gone counts as done.</summary>
+    private async Task<bool> DeleteWithRetriesAsync(string pk, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await TryDeleteAsync(pk, Record, ct);
+                return true;
+            }
+            catch (AmazonDynamoDBException) when (attempt < 3)
+            {
+            }
+            catch (AmazonDynamoDBException)
+            {
+                return false;
+            }
+        }
+    }
+
     public async Task<KeyPage> ListKeysAsync(int page, int size, string? teamId, string? userId, CancellationToken ct = default)
     {
         await Ready();

@@ -60,6 +60,36 @@ public sealed class SqliteGovernanceStore : IGovernanceStore
         return await ExecAsync(c, null, "DELETE FROM keys WHERE hash=$a", ct, hash) == 1;
     }
 
+    /// <summary>One write transaction: the old row goes and the new one (which may take its alias) comes, or neither.</summary>
+    public Task<KeyReplaceOutcome> ReplaceKeyAsync(string oldHash, KeyRecord replacement, CancellationToken ct = default) => _db.WriteAsync(async (c, tx) =>
+    {
+        if (await ExecAsync(c, tx, "DELETE FROM keys WHERE hash=$a", ct, oldHash) != 1)
+        {
+            await tx.RollbackAsync(ct);
+            return KeyReplaceOutcome.NotFound;
+        }
+        if (await ReadScalarAsync(c, tx, "SELECT COUNT(*) FROM keys WHERE hash=$a", replacement.Hash, ct) > 0)
+        {
+            await tx.RollbackAsync(ct);
+            return KeyReplaceOutcome.HashTaken;
+        }
+        if (replacement.Alias is { } alias && await ReadScalarAsync(c, tx, "SELECT COUNT(*) FROM keys WHERE alias=$a", alias, ct) > 0)
+        {
+            await tx.RollbackAsync(ct);
+            return KeyReplaceOutcome.AliasTaken;
+        }
+        await ExecAsync(c, tx, "INSERT INTO keys(hash, alias, team_id, user_id, created, json) VALUES($a,$b,$c,$d,$e,$f)", ct,
+            replacement.Hash, replacement.Alias, replacement.TeamId, replacement.UserId, replacement.CreatedAt.ToUnixTimeMilliseconds(),
+            JsonSerializer.Serialize(replacement, KeysJson.Default.KeyRecord));
+        return KeyReplaceOutcome.Replaced;
+    }, ct);
+
+    private static async Task<long> ReadScalarAsync(SqliteConnection c, SqliteTransaction tx, string sql, string arg, CancellationToken ct)
+    {
+        await using var cmd = SqliteDatabase.Command(c, tx, sql, arg);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
+    }
+
     public async Task<KeyPage> ListKeysAsync(int page, int size, string? teamId, string? userId, CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);

@@ -98,6 +98,61 @@ public sealed partial class TableGovernanceStore(TableServiceClient service, str
         return r.Status is 204 or 200;
     }
 
+    /// <summary>
+    /// The key record and its alias row live in different partitions, so no entity-group transaction covers them. The
+    /// order keeps the old key working until the new one is stored: claim a changed alias, add the new record, move a
+    /// kept alias's row (one entity, so alias lookups switch at once), then delete the old record. If that delete keeps
+    /// failing, the earlier steps are undone and the old key stays as it was.
+    /// </summary>
+    public async Task<KeyReplaceOutcome> ReplaceKeyAsync(string oldHash, KeyRecord replacement, CancellationToken ct = default)
+    {
+        var current = await GetKeyAsync(oldHash, ct);
+        if (current is null) return KeyReplaceOutcome.NotFound;
+        var keptAlias = replacement.Alias is not null && replacement.Alias == current.Alias;
+        TableEntity AliasRow(string alias, string hash) => new(TableNames.Alias(alias), TableNames.AliasRow) { ["Hash"] = hash };
+        if (!keptAlias && replacement.Alias is { } claimed && !await TryAddAsync(AliasRow(claimed, replacement.Hash), ct))
+            return KeyReplaceOutcome.AliasTaken;
+        if (!await TryAddAsync(KeyEntity(replacement), ct))
+        {
+            if (!keptAlias && replacement.Alias is { } undo) await table.DeleteEntityAsync(TableNames.Alias(undo), TableNames.AliasRow, ETag.All, ct);
+            return KeyReplaceOutcome.HashTaken;
+        }
+        if (keptAlias) await table.UpsertEntityAsync(AliasRow(replacement.Alias!, replacement.Hash), TableUpdateMode.Replace, ct);
+        if (!await RetryAsync(() => table.DeleteEntityAsync(TableNames.Partition(current.Subject), TableNames.Record, ETag.All, ct)))
+        {
+            if (keptAlias) await table.UpsertEntityAsync(AliasRow(current.Alias!, current.Hash), TableUpdateMode.Replace, ct);
+            else if (replacement.Alias is { } undo) await table.DeleteEntityAsync(TableNames.Alias(undo), TableNames.AliasRow, ETag.All, ct);
+            await table.DeleteEntityAsync(TableNames.Partition(replacement.Subject), TableNames.Record, ETag.All, ct);
+            return KeyReplaceOutcome.OldKeyKept;
+        }
+        if (!keptAlias && current.Alias is { } old) await table.DeleteEntityAsync(TableNames.Alias(old), TableNames.AliasRow, ETag.All, ct);
+        return KeyReplaceOutcome.Replaced;
+    }
+
+    /// <summary>Three tries of a delete; a 404 (already gone) counts as done.</summary>
+    private static async Task<bool> RetryAsync(Func<Task<Response>> delete)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await delete();
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return true;
+            }
+            catch (RequestFailedException) when (attempt < 3)
+            {
+            }
+            catch (RequestFailedException)
+            {
+                return false;
+            }
+        }
+    }
+
     public async Task<KeyPage> ListKeysAsync(int page, int size, string? teamId, string? userId, CancellationToken ct = default)
     {
         await Ready();

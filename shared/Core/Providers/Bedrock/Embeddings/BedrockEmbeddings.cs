@@ -66,21 +66,15 @@ public static class BedrockEmbeddings
         using var request = await pending;
         await using var upstream = await client.OpenStreamAsync(request, d, call.Timing, ct);
         var tokens = upstream.Response.Headers.TryGetValues("X-Amzn-Bedrock-Input-Token-Count", out var values) && int.TryParse(values.FirstOrDefault(), out var n) ? n : 0;
-        using var buffer = new MemoryStream();
         try
         {
             call.Timing.UpstreamStarted();
-            await upstream.Body.CopyToAsync(buffer, upstream.NextReadToken());
-        }
-        catch (Exception e) when (e is not GatewayException)
-        {
-            throw upstream.MapReadFailure(e, ct);
+            return (await upstream.ReadToEndAsync(ct), tokens);
         }
         finally
         {
             call.Timing.UpstreamEnded();
         }
-        return (buffer.ToArray(), tokens);
     }
 
     private static byte[] Write(List<float[]> vectors, string model, int tokens, bool base64)
