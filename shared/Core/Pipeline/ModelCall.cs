@@ -85,7 +85,8 @@ public sealed class ModelCall
         if (reported is not { IsKnown: true } && !ResponseBody.IsEmpty) Progress.Observe(ResponseBody.Span);
         var (usage, estimated) = answeredByHook
             ? (TokenUsage.None, false)
-            : UsageEstimate.Resolve(reported, error is null, Progress, () => TokenEstimate.InputTokens(Request.Root));
+            : UsageEstimate.Resolve(reported, error is null, Progress, () => TokenEstimate.InputTokens(Request.Root),
+                Request.MaxOutputTokens is { } max ? (long)max * Math.Max(1, Request.Choices) : null);
         var cost = Record?.Price(usage).Total ?? 0m;
         if (error is null && !_response.HasStarted) _response.Headers[ResponseCostHeader] = cost.ToString(CultureInfo.InvariantCulture);
         var settle = _budget?.SettleAsync(Money.ToNanos(cost), usage.TotalTokens) ?? Task.FromResult(default(LimitHeaders));

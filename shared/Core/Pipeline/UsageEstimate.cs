@@ -11,13 +11,16 @@ namespace Gateway.Pipeline;
 /// </summary>
 public static class UsageEstimate
 {
-    public static (TokenUsage Usage, bool Estimated) Resolve(TokenUsage? reported, bool completed, OutputProgress progress, Func<int> promptTokens)
+    /// <param name="maxOutputTokens">The output the call was admitted for (<c>max_tokens</c> x <c>n</c>), when the client capped it: an estimate never passes it.</param>
+    public static (TokenUsage Usage, bool Estimated) Resolve(TokenUsage? reported, bool completed, OutputProgress progress, Func<int> promptTokens,
+        long? maxOutputTokens = null)
     {
         if (completed && reported is { IsKnown: true } full) return (full, false);
         if (!progress.Accepted) return (reported ?? TokenUsage.None, false);
         var r = reported ?? TokenUsage.None;
         var prompt = r.PromptTokens > 0 ? r.PromptTokens : promptTokens();
         var completion = Math.Max(r.CompletionTokens, progress.EstimatedOutputTokens);
+        if (maxOutputTokens is { } cap && completion > cap && r.CompletionTokens <= cap) completion = (int)cap;
         return (new TokenUsage(prompt, completion, (int)Math.Min(int.MaxValue, (long)prompt + completion), r.CachedTokens, r.CacheWriteTokens, Math.Min(r.ReasoningTokens, completion)), true);
     }
 }

@@ -46,7 +46,7 @@ public sealed class AnthropicSdkClientTests : UpstreamGatewayTest
         var sdk = Path.Combine(root, ".tools", "node_modules", "@anthropic-ai", "sdk");
         if (!File.Exists(Path.Combine(sdk, "package.json")))
             Assert.Fail($"@anthropic-ai/sdk is not installed at {sdk}; run ./test.sh (it installs tests/tools into .tools/).");
-        var script = Path.Combine(root, "tests", "Core.Tests", "Messages", "anthropic-sdk-client.cjs");
+        var script = Path.Combine(root, "tests", "Core.Tests", "AnthropicApi", "anthropic-sdk-client.cjs");
         var start = new ProcessStartInfo("node", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["ANTHROPIC_SDK_PATH"] = sdk;
         start.Environment["GATEWAY_URL"] = Gw.BaseAddress.ToString().TrimEnd('/');

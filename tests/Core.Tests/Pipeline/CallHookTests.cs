@@ -50,7 +50,7 @@ public sealed class CallHookTests : IAsyncLifetime
         Assert.Equal(AnsweringHook.Answer, await r.Content.ReadAsStringAsync());
         Assert.Empty(_up.Requests);
 
-        var outcome = Assert.Single(_recording.Outcomes);
+        var outcome = Assert.Single(await _recording.WaitForAsync(1));
         Assert.True(outcome.AnsweredByHook);
         Assert.Equal(0m, outcome.Cost);
         var info = await _gw.InfoAsync(key);
@@ -68,7 +68,7 @@ public sealed class CallHookTests : IAsyncLifetime
         using (var ok = await _gw.ChatAsync(key, "gpt-4o-mini")) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         using (var failed = await _gw.ChatAsync(key, "gpt-4o-mini", extra: ",\"user\":\"fail please\"")) Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
 
-        Assert.Equal(2, _recording.Outcomes.Count);
+        Assert.Equal(2, (await _recording.WaitForAsync(2)).Count);
         var success = _recording.Outcomes.Single(o => o.Succeeded);
         Assert.Equal(13, success.Usage.TotalTokens);
         Assert.False(success.UsageEstimated);
@@ -90,6 +90,7 @@ public sealed class CallHookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, e.StatusCode);
         using var m = await _gw.Http.PostAsync("/v1/messages", new StringContent("""{"model":"gpt-4o-mini","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, m.StatusCode);
+        await _recording.WaitForAsync(2);
         Assert.Equal([CallKind.Embedding, CallKind.AnthropicMessages], _recording.Kinds);
     }
 
@@ -111,6 +112,14 @@ public sealed class CallHookTests : IAsyncLifetime
         public ConcurrentQueue<CallKind> Kinds { get; } = new();
 
         public ValueTask<HookAnswer?> BeforeCallAsync(ModelCall call, CancellationToken ct) => ValueTask.FromResult<HookAnswer?>(null);
+
+        /// <summary>After-call hooks run once the response is written, so the client may see it first: wait (bounded).</summary>
+        public async Task<List<CallOutcome>> WaitForAsync(int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Outcomes.Count < count && DateTime.UtcNow < deadline) await Task.Delay(20);
+            return [.. Outcomes];
+        }
 
         public ValueTask AfterCallAsync(ModelCall call, CallOutcome outcome, CancellationToken ct)
         {

@@ -81,3 +81,20 @@ public sealed class ModelAccessTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The spend API turns a store's <c>InvalidCursorException</c> into OpenAI's 400 naming <c>cursor</c>.</summary>
+public sealed class SpendCursorTests : IAsyncLifetime
+{
+    private TestGateway _gw = null!;
+
+    public async Task InitializeAsync() => _gw = await KeyGateway.StartAsync(KeyGateway.NewStorePath());
+    public async Task DisposeAsync() => await _gw.DisposeAsync();
+
+    [Fact]
+    public async Task A_cursor_that_is_not_ours_is_a_400_naming_it()
+    {
+        var error = (await _gw.GetJsonAsync("/spend/logs?cursor=nope", 400)).GetProperty("error");
+        Assert.Equal("cursor", error.GetProperty("param").GetString());
+        Assert.Equal("invalid_cursor", error.GetProperty("code").GetString());
+    }
+}
