@@ -137,7 +137,7 @@ public sealed class TablesSpendStoreTests(ITestOutputHelper output) : SpendStore
         await Store.IngestAsync(Events(12, "cur"));
         var page = await Store.QueryLogsAsync(q with { Limit = 5 });
         Assert.NotNull(page.NextCursor);
-        await Assert.ThrowsAsync<GatewayException>(() => Store.QueryLogsAsync(q with { TeamId = "team-x", Cursor = page.NextCursor }));
+        await Assert.ThrowsAsync<Gateway.Spend.Ingest.InvalidCursorException>(() => Store.QueryLogsAsync(q with { TeamId = "team-x", Cursor = page.NextCursor }));
     }
 
     [Fact]
