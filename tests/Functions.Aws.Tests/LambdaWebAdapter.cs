@@ -25,9 +25,11 @@ namespace Gateway.Functions.Aws.Tests;
 /// <c>AWS_LWA_PASS_THROUGH_PATH</c> (default <c>/events</c>); a Function URL request keeps its method and raw path.</item>
 /// <item><c>host</c>: hyper-util's client adds <c>127.0.0.1:&lt;port&gt;</c> only when the request has none, so a
 /// pass-through event gets that and a Function URL request keeps the URL's host from its event.</item>
-/// <item><c>x-forwarded-for</c>, <c>x-forwarded-proto</c>, <c>x-forwarded-port</c>, <c>x-amzn-tls-*</c>: not added by the
-/// adapter; they are in the headers of every Function URL event (AWS Lambda developer guide, "Request payload format"),
-/// and lambda_http passes the event's headers through.</item>
+/// <item><c>x-forwarded-for</c>, <c>x-forwarded-proto</c>, <c>x-forwarded-port</c>, <c>x-amzn-tls-version</c>,
+/// <c>x-amzn-tls-cipher-suite</c>, <c>x-amzn-trace-id</c>, <c>host</c>: not added by the adapter; they are in the headers
+/// of a Function URL event (docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads; a captured event in
+/// aws-powertools/powertools-lambda-typescript packages/parser/src/schemas/lambda.ts), and lambda_http's
+/// <c>into_api_gateway_v2_request</c> passes the event's headers through.</item>
 /// </list>
 /// The body is the event JSON byte for byte; <c>content-length</c> comes from it.
 /// </summary>
