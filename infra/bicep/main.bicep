@@ -33,30 +33,38 @@ param tenants tenantConfig[] = [
   }
 ]
 
-@description('The gateway master key for tenants without their own (stored in Key Vault with an sk- prefix). azd generates one on first use.')
+@description('Secret seed from which each tenant\'s own master key is derived (see tenantMasterKey in types.bicep). azd generates it once and keeps it in the environment\'s config, so redeploys keep every key. Anyone with the seed can derive every tenant\'s key: keep it like a master key.')
 @secure()
 @minLength(32)
 @metadata({
   azd: {
     type: 'generate'
     config: {
-      length: 48
+      length: 64
       noSpecial: true
     }
   }
 })
-param masterKey string
+param masterKeySeed string
 
-@description('Per-tenant master keys: tenant name -> key.')
+@description('Opt-in: one master key for every tenant without its own entry in tenantMasterKeys. Empty (the default) gives each tenant its own generated key.')
+@secure()
+param sharedMasterKey string = ''
+
+@description('Master keys chosen by hand: tenant name -> key. Wins over the generated key and sharedMasterKey.')
 @secure()
 param tenantMasterKeys { *: string } = {}
 
-@description('The provider keys to hold in Key Vault, by the environment variable the app reads them from (for example OPENAI_API_KEY, used in gateway.yaml as os.environ/OPENAI_API_KEY). Each becomes a secret and, in every tenant, a Key Vault reference app setting of that name. Listed here, not taken from providerKeys, so the deployment\'s shape never depends on a secure value.')
+@description('The shared provider keys to hold in Key Vault, by the environment variable the app reads them from (for example OPENAI_API_KEY, used in gateway.yaml as os.environ/OPENAI_API_KEY). Each becomes a secret and, in every tenant without its own key of that name, a Key Vault reference app setting of that name. Listed here, not taken from providerKeys, so the deployment\'s shape never depends on a secure value.')
 param providerKeyNames string[] = []
 
-@description('The provider key values: environment variable name -> key, one for each name in providerKeyNames.')
+@description('The shared provider key values: environment variable name -> key, one for each name in providerKeyNames.')
 @secure()
 param providerKeys { *: string } = {}
+
+@description('Per-tenant provider key values: tenant name -> { environment variable name -> key }, one for each name in that tenant\'s providerKeyNames.')
+@secure()
+param tenantProviderKeys { *: { *: string } } = {}
 
 @description('Resource id of an Azure OpenAI account every tenant may call with its managed identity (a tenant\'s azureOpenAiAccountId overrides it); empty for none.')
 param azureOpenAiAccountId string = ''
@@ -81,7 +89,6 @@ var names = {
   keyVault: 'kv-${resourceToken}'
 }
 
-var tenantNames = [for t in tenants: t.name]
 var tenantResources = [
   for t in tenants: {
     appName: 'func-${t.name}-${resourceToken}'
@@ -91,6 +98,14 @@ var tenantResources = [
     eventHubName: 'spend-${t.name}'
     masterKeySecretName: 'master-key-${t.name}'
   }
+]
+
+// A tenant's own provider keys: secret <tenant>--<variable>, so no name can meet a shared key's secret.
+var tenantOwnProviderSecrets = [
+  for t in tenants: map(t.?providerKeyNames ?? [], envName => {
+    envName: envName
+    secretName: '${t.name}--${toLower(replace(envName, '_', '-'))}'
+  })
 ]
 
 var providerSecrets providerSecret[] = [
@@ -136,11 +151,23 @@ module keyVault 'modules/keyvault.bicep' = {
     name: names.keyVault
     location: location
     tags: tags
-    masterKeySecretNames: toObject(range(0, length(tenants)), i => tenantNames[i], i => tenantResources[i].masterKeySecretName)
-    masterKey: masterKey
+    masterKeySecrets: [
+      for (t, i) in tenants: {
+        tenant: t.name
+        secretName: tenantResources[i].masterKeySecretName
+        version: t.?masterKeyVersion ?? 0
+      }
+    ]
+    masterKeySeed: masterKeySeed
+    sharedMasterKey: sharedMasterKey
     tenantMasterKeys: tenantMasterKeys
     providerKeys: providerKeys
     providerSecrets: providerSecrets
+    tenantProviderKeys: tenantProviderKeys
+    tenantProviderSecrets: flatten(map(
+      range(0, length(tenants)),
+      i => map(tenantOwnProviderSecrets[i], secret => union(secret, { tenant: tenants[i].name }))
+    ))
     enablePurgeProtection: keyVaultPurgeProtection
   }
 }
@@ -163,7 +190,11 @@ module tenantApps 'modules/tenant.bicep' = [
       consumerGroupName: consumerGroupName
       keyVaultName: names.keyVault
       masterKeySecretName: tenantResources[i].masterKeySecretName
-      providerSecrets: providerSecrets
+      // The tenant's own provider keys replace the shared ones of the same name.
+      providerSecrets: concat(
+        filter(providerSecrets, shared => !contains(t.?providerKeyNames ?? [], shared.envName)),
+        tenantOwnProviderSecrets[i]
+      )
       applicationInsightsName: names.applicationInsights
       azureOpenAiAccountId: azureOpenAiAccountId
       customRuntimeVersion: customRuntimeVersion

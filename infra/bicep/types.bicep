@@ -21,6 +21,13 @@ type tenantConfig = {
 
   @description('Resource id of an Azure OpenAI (Cognitive Services) account this tenant may call with its managed identity; overrides the deployment-wide azureOpenAiAccountId.')
   azureOpenAiAccountId: string?
+
+  @description('Bump to rotate this tenant\'s generated master key (default 0). It is part of what the key is derived from, so nothing else changes it.')
+  @minValue(0)
+  masterKeyVersion: int?
+
+  @description('Provider keys this tenant has its own Key Vault secret for (environment variable names, values in the tenantProviderKeys parameter). Each replaces the shared key of that name for this tenant only; names not listed here fall back to the shared providerKeyNames.')
+  providerKeyNames: string[]?
 }
 
 @export()
@@ -32,3 +39,8 @@ type providerSecret = {
   @description('The Key Vault secret name.')
   secretName: string
 }
+
+@export()
+@description('A tenant\'s generated master key: sk- and 64 hex digits, derived from the deployment\'s secret seed, the tenant name and its key version. Deterministic (guid() is a name-based, SHA-1 UUID), so every redeploy writes the same value and nothing rotates unless the seed or the version changes; one tenant\'s key reveals nothing about another\'s without the seed.')
+func tenantMasterKey(seed string, tenant string, version int) string =>
+  'sk-${replace(guid(seed, 'gateway-master-key', tenant, string(version), 'a'), '-', '')}${replace(guid(seed, 'gateway-master-key', tenant, string(version), 'b'), '-', '')}'

@@ -151,10 +151,10 @@ public sealed class LambdaGateway : IAsyncDisposable
         return await GatewayProcess.RunToExitAsync(Bootstrap(), [], _dir, env);
     }
 
-    /// <summary>A client of the Function URL; with a key when given.</summary>
+    /// <summary>A client of the Function URL (its requests arrive as the adapter forwards them); with a key when given.</summary>
     public HttpClient Client(string? key = null)
     {
-        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var http = new HttpClient(new LambdaWebAdapter.FunctionUrlHandler()) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return http;
     }

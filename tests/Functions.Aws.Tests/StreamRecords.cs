@@ -4,8 +4,12 @@ using Amazon.DynamoDBv2.Model;
 namespace Gateway.Functions.Aws.Tests;
 
 /// <summary>
-/// DynamoDB Streams event records as Lambda delivers them (the documented record shape, stream view NEW_IMAGE), with
-/// images in DynamoDB JSON. Images are made from items read back from the table, so they are what the stream carries.
+/// DynamoDB Streams event records as Lambda delivers them, with images in DynamoDB JSON. Images are made from items read
+/// back from the table, so they are what the stream carries. Every field of a record in the Lambda event (AWS Lambda
+/// developer guide, "Using AWS Lambda with Amazon DynamoDB", and the DynamoDB Streams API's Record / StreamRecord):
+/// eventID, eventName, eventVersion, eventSource, awsRegion, dynamodb {ApproximateCreationDateTime (epoch seconds),
+/// Keys, NewImage (stream view NEW_IMAGE, as infra/cdk's spend table has), SequenceNumber, SizeBytes, StreamViewType},
+/// eventSourceARN, and for a TTL deletion userIdentity {type "Service", principalId "dynamodb.amazonaws.com"}.
 /// </summary>
 public static class StreamRecords
 {
@@ -18,8 +22,12 @@ public static class StreamRecords
         Record(table, sequence, "INSERT", keys, newImage);
 
     /// <summary>A TTL expiry: with NEW_IMAGE the record has keys only.</summary>
-    public static JsonObject Remove(string table, string sequence, Dictionary<string, AttributeValue> keys) =>
-        Record(table, sequence, "REMOVE", keys, null);
+    public static JsonObject Remove(string table, string sequence, Dictionary<string, AttributeValue> keys)
+    {
+        var record = Record(table, sequence, "REMOVE", keys, null);
+        record["userIdentity"] = new JsonObject { ["type"] = "Service", ["principalId"] = "dynamodb.amazonaws.com" };
+        return record;
+    }
 
     private static JsonObject Record(string table, string sequence, string eventName, Dictionary<string, AttributeValue> item, JsonObject? newImage)
     {

@@ -11,10 +11,14 @@ public sealed class CompiledTemplateTests
         var template = await Deployments.CompiledMainAsync();
         Assert.Contains("subscriptionDeploymentTemplate.json", template["$schema"]!.GetValue<string>(), StringComparison.Ordinal);
         var parameters = template["parameters"]!.AsObject();
-        Assert.Equal("securestring", parameters["masterKey"]!["type"]!.GetValue<string>());
+        Assert.Equal("securestring", parameters["masterKeySeed"]!["type"]!.GetValue<string>());
+        Assert.Equal("securestring", parameters["sharedMasterKey"]!["type"]!.GetValue<string>());
         Assert.Equal("secureObject", parameters["tenantMasterKeys"]!["type"]!.GetValue<string>());
         Assert.Equal("secureObject", parameters["providerKeys"]!["type"]!.GetValue<string>());
-        Assert.Equal("generate", parameters["masterKey"]!["metadata"]!["azd"]!["type"]!.GetValue<string>());
+        Assert.Equal("secureObject", parameters["tenantProviderKeys"]!["type"]!.GetValue<string>());
+        // azd generates the seed once and keeps it; a shared master key is never the default.
+        Assert.Equal("generate", parameters["masterKeySeed"]!["metadata"]!["azd"]!["type"]!.GetValue<string>());
+        Assert.Equal("", parameters["sharedMasterKey"]!["defaultValue"]!.GetValue<string>());
         Assert.Equal("location", parameters["location"]!["metadata"]!["azd"]!["type"]!.GetValue<string>());
         // No secret leaves through an output.
         Assert.All(template["outputs"]!.AsObject(), o => Assert.DoesNotContain("secure", o.Value!["type"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase));

@@ -132,9 +132,8 @@ public sealed class TwoTenantSnapshotTests
             Assert.Contains("@Microsoft.KeyVault(SecretUri=", settings["GATEWAY_MASTER_KEY"], StringComparison.Ordinal);
             Assert.Contains($"'master-key-{tenant}'", settings["GATEWAY_MASTER_KEY"], StringComparison.Ordinal);
             Assert.Contains("@Microsoft.KeyVault(SecretUri=", settings["OPENAI_API_KEY"], StringComparison.Ordinal);
-            Assert.Contains("'openai-api-key'", settings["OPENAI_API_KEY"], StringComparison.Ordinal);
-            Assert.DoesNotContain(settings.Values, v => v.Contains(BicepCli.ExampleMasterKey, StringComparison.Ordinal));
-            Assert.DoesNotContain(settings.Values, v => v.Contains("sk-example-provider-key", StringComparison.Ordinal));
+            Assert.DoesNotContain(settings.Values, v => v.Contains(BicepCli.ExampleMasterKeySeed, StringComparison.Ordinal));
+            Assert.DoesNotContain(settings.Values, v => v.Contains(BicepCli.ExampleProviderKey, StringComparison.Ordinal));
             Assert.Contains("Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);
             // Settings a Flex Consumption app must not carry.
             Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings.Keys);
@@ -189,10 +188,13 @@ public sealed class TwoTenantSnapshotTests
         Assert.True(vault["properties"]!["enableRbacAuthorization"]!.GetValue<bool>());
         Assert.Null(vault["properties"]!["accessPolicies"]);
         var vaultName = vault["name"]!.GetValue<string>();
-        Assert.Equal([$"{vaultName}/master-key-contoso", $"{vaultName}/master-key-fabrikam", $"{vaultName}/openai-api-key"],
-            OfType(resources, "Microsoft.KeyVault/vaults/secrets").Select(s => s["name"]!.GetValue<string>()).Order());
-        // The snapshot never holds a secret's value.
-        Assert.DoesNotContain(BicepCli.ExampleMasterKey, (await Deployments.TwoTenantsAsync()).ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal([$"{vaultName}/fabrikam--openai-api-key", $"{vaultName}/master-key-contoso", $"{vaultName}/master-key-fabrikam", $"{vaultName}/openai-api-key"],
+            OfType(resources, "Microsoft.KeyVault/vaults/secrets").Select(s => s["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        // The snapshot never holds a secret's value (nor the seed the master keys come from).
+        var json = (await Deployments.TwoTenantsAsync()).ToJsonString();
+        Assert.DoesNotContain(BicepCli.ExampleMasterKeySeed, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(BicepCli.ExampleProviderKey, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(BicepCli.ExampleFabrikamProviderKey, json, StringComparison.Ordinal);
 
         var insights = Assert.Single(OfType(resources, "Microsoft.Insights/components"));
         Assert.True(insights["properties"]!["DisableLocalAuth"]!.GetValue<bool>());
@@ -225,13 +227,15 @@ public sealed class TwoTenantSnapshotTests
                 mine.Where(a => a.Role == Role.StorageTableDataContributor).Select(a => a.Scope).Order());
             Assert.Single(mine, a => a.Role == Role.EventHubsDataSender && a.Scope.EndsWith($"/eventhubs/spend-{tenant}", StringComparison.Ordinal));
             Assert.Single(mine, a => a.Role == Role.EventHubsDataReceiver && a.Scope.EndsWith($"/eventhubs/spend-{tenant}", StringComparison.Ordinal));
-            Assert.Equal([$"master-key-{tenant}", "openai-api-key"],
-                mine.Where(a => a.Role == Role.KeyVaultSecretsUser).Select(a => a.Scope.Split('/')[^1]).Order());
+            // fabrikam has its own OpenAI key, so it reads that one and not the shared one contoso reads.
+            string[] secrets = tenant == "fabrikam" ? ["fabrikam--openai-api-key", "master-key-fabrikam"] : [$"master-key-{tenant}", "openai-api-key"];
+            Assert.Equal(secrets, mine.Where(a => a.Role == Role.KeyVaultSecretsUser).Select(a => a.Scope.Split('/')[^1]).Order(StringComparer.Ordinal));
             Assert.All(mine.Where(a => a.Role == Role.KeyVaultSecretsUser), a => Assert.Contains("/vaults/kv-", a.Scope, StringComparison.Ordinal));
             Assert.Single(mine, a => a.Role == Role.MonitoringMetricsPublisher && a.Scope.Contains("/Microsoft.Insights/components/", StringComparison.Ordinal));
             // Never another tenant's resources.
             var other = Tenants.Single(t => t != tenant);
             Assert.DoesNotContain(mine, a => a.Scope.Contains($"spend-{other}", StringComparison.Ordinal) || a.Scope.Contains($"master-key-{other}", StringComparison.Ordinal)
+                || a.Scope.EndsWith($"/{other}--openai-api-key", StringComparison.Ordinal)
                 || a.Scope.Contains($"/storageAccounts/st{other}", StringComparison.Ordinal));
         }
 

@@ -1,8 +1,10 @@
-// Two tenants in one deployment: contoso with an extra app setting, fabrikam with a lower scale-out limit and its own
-// Azure OpenAI account. Deploy with
+// Two tenants in one deployment: contoso with an extra app setting, fabrikam with a lower scale-out limit, its own
+// Azure OpenAI account and its own OpenAI key (contoso uses the shared one). Each tenant gets its own master key,
+// derived from GATEWAY_MASTER_KEY_SEED (keep it: the same seed gives the same keys on every deployment). Deploy with
 //   az deployment sub create --location eastus2 --template-file infra/bicep/main.bicep \
 //     --parameters infra/bicep/examples/two-tenants.bicepparam
-// after exporting GATEWAY_MASTER_KEY and OPENAI_API_KEY (both are read from the environment, never written here).
+// after exporting GATEWAY_MASTER_KEY_SEED (for example `openssl rand -hex 32`), OPENAI_API_KEY and FABRIKAM_OPENAI_API_KEY
+// (read from the environment, never written here).
 using '../main.bicep'
 
 param environmentName = 'gateway-example'
@@ -20,10 +22,13 @@ param tenants = [
     name: 'fabrikam'
     maximumInstanceCount: 40
     azureOpenAiAccountId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/fabrikam-openai'
+    providerKeyNames: [
+      'OPENAI_API_KEY'
+    ]
   }
 ]
 
-param masterKey = readEnvironmentVariable('GATEWAY_MASTER_KEY')
+param masterKeySeed = readEnvironmentVariable('GATEWAY_MASTER_KEY_SEED')
 
 param providerKeyNames = [
   'OPENAI_API_KEY'
@@ -31,4 +36,10 @@ param providerKeyNames = [
 
 param providerKeys = {
   OPENAI_API_KEY: readEnvironmentVariable('OPENAI_API_KEY')
+}
+
+param tenantProviderKeys = {
+  fabrikam: {
+    OPENAI_API_KEY: readEnvironmentVariable('FABRIKAM_OPENAI_API_KEY')
+  }
 }

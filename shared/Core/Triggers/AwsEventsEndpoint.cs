@@ -109,7 +109,8 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
             && root.TryGetProperty("resources", out var resources) && resources.ValueKind == JsonValueKind.Array)
             foreach (var r in resources.EnumerateArray())
                 if (r.GetString() is { } arn)
-                    return arn.Contains("sweep", StringComparison.OrdinalIgnoreCase) ? "sweeper" : arn.Contains("alert", StringComparison.OrdinalIgnoreCase) ? "alerts" : null;
+                    // "alert" first: the stack's alert rule is named AlertSweep, which also contains "sweep".
+                    return arn.Contains("alert", StringComparison.OrdinalIgnoreCase) ? "alerts" : arn.Contains("sweep", StringComparison.OrdinalIgnoreCase) ? "sweeper" : null;
         return null;
     }
 

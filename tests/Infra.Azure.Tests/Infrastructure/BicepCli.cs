@@ -17,8 +17,11 @@ public static class BicepCli
 
     public static string Path => Executable.Value;
 
-    /// <summary>An example master key for deployments evaluated locally; never a real one.</summary>
-    public const string ExampleMasterKey = "sk-example-0123456789abcdef0123456789abcdef";
+    /// <summary>An example master-key seed for deployments evaluated locally; never a real one.</summary>
+    public const string ExampleMasterKeySeed = "example-seed-0123456789abcdef0123456789abcdef";
+
+    public const string ExampleProviderKey = "sk-example-provider-key";
+    public const string ExampleFabrikamProviderKey = "sk-example-fabrikam-provider-key";
 
     public static async Task<ProcessResult> RunAsync(string workingDirectory, params string[] arguments)
     {
@@ -31,8 +34,9 @@ public static class BicepCli
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         // The example .bicepparam reads these; set here so no test depends on the caller's environment.
-        start.Environment["GATEWAY_MASTER_KEY"] = ExampleMasterKey;
-        start.Environment["OPENAI_API_KEY"] = "sk-example-provider-key";
+        start.Environment["GATEWAY_MASTER_KEY_SEED"] = ExampleMasterKeySeed;
+        start.Environment["OPENAI_API_KEY"] = ExampleProviderKey;
+        start.Environment["FABRIKAM_OPENAI_API_KEY"] = ExampleFabrikamProviderKey;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Path}.");

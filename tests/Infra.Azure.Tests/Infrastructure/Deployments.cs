@@ -70,6 +70,38 @@ public static class Deployments
         return template;
     }
 
+    /// <summary>
+    /// The Key Vault secrets the two-tenant example would write, with their values: secret name -> value.
+    /// <c>bicep snapshot</c> never computes a value that depends on a secure parameter, so this runs on a copy of
+    /// infra/bicep whose <c>@secure()</c> decorators are removed (nothing else changes); <paramref name="editParameters"/>
+    /// may change the example's parameter file first.
+    /// </summary>
+    public static Task<Dictionary<string, string>> EvaluatedSecretsAsync(Func<string, string>? editParameters = null) =>
+        editParameters is null ? DefaultSecrets.Value : EvaluateSecretsAsync(editParameters);
+
+    private static readonly Lazy<Task<Dictionary<string, string>>> DefaultSecrets = new(() => EvaluateSecretsAsync(null));
+
+    private static async Task<Dictionary<string, string>> EvaluateSecretsAsync(Func<string, string>? editParameters)
+    {
+        var directory = CopyOfBicepTree();
+        foreach (var file in Directory.EnumerateFiles(directory, "*.bicep", SearchOption.AllDirectories))
+        {
+            var lines = await File.ReadAllLinesAsync(file);
+            await File.WriteAllLinesAsync(file, lines.Where(l => l.Trim() != "@secure()"));
+        }
+        var parameters = Path.Combine(directory, "examples", "two-tenants.bicepparam");
+        if (editParameters is not null) await File.WriteAllTextAsync(parameters, editParameters(await File.ReadAllTextAsync(parameters)));
+        var result = await BicepCli.RunAsync(directory, "snapshot", Path.Combine("examples", "two-tenants.bicepparam"),
+            "--mode", "overwrite", "--subscription-id", SubscriptionId, "--tenant-id", TenantId,
+            "--location", Location, "--deployment-name", "gateway-tests");
+        if (result.ExitCode != 0) throw new InvalidOperationException("bicep snapshot failed: " + result.Describe());
+        var snapshot = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "examples", "two-tenants.snapshot.json")))!;
+        TryDelete(directory);
+        return snapshot["predictedResources"]!.AsArray()
+            .Where(r => r!["type"]!.GetValue<string>() == "Microsoft.KeyVault/vaults/secrets")
+            .ToDictionary(r => r!["name"]!.GetValue<string>().Split('/')[^1], r => r!["properties"]!["value"]!.GetValue<string>());
+    }
+
     private static async Task<JsonNode> SnapshotTwoTenantsAsync()
     {
         var directory = CopyOfBicepTree();
