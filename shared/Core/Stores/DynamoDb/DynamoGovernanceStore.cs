@@ -9,8 +9,8 @@ namespace Gateway.Stores.DynamoDb;
 
 /// <summary>
 /// DynamoDB store (low-level client). One item collection per subject (<c>pk</c>): its record and its <c>counter</c>
-/// item, which also holds the subject's open reservations as attributes, so reserving and settling are each a single
-/// conditional <c>UpdateItem</c> (atomic on one item, no transaction needed; dynalite has no TransactWriteItems).
+/// item, which also holds the subject's open reservations as attributes, so reserving and settling are each one
+/// conditional <c>UpdateItem</c> per limited subject (key, team, user: atomic on one item; dynalite has no TransactWriteItems).
 /// Aliases are items of their own so their uniqueness is a condition.
 /// </summary>
 public sealed partial class DynamoGovernanceStore(IAmazonDynamoDB db, string table) : IGovernanceStore

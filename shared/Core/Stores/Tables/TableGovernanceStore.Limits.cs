@@ -11,7 +11,7 @@ public sealed partial class TableGovernanceStore
 {
     private readonly SubjectLocks _locks = new();
 
-    // The last counter row this instance wrote or read, with its ETag: in the steady state a change is then one
+    // The last counter row this instance wrote or read, with its ETag: in the steady state a change to one subject is one
     // round trip (the transaction); a stale ETag costs a 412, a re-read and a retry.
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
 
