@@ -17,13 +17,6 @@ public sealed class GatewayConfigLoader
     private static readonly HashSet<string> EntryKeys = ["model_name", "litellm_params", "model_info"];
     private static readonly HashSet<string> GeneralKeys = ["master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes"];
 
-    /// <summary>Provider-specific litellm_params, kept in DeploymentConfig.ProviderSettings for the adapters that use them (Bedrock, Anthropic).</summary>
-    private static readonly HashSet<string> ProviderSettingKeys =
-    [
-        "aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_profile_name",
-        "vertex_project", "vertex_location", "anthropic_version",
-    ];
-
     private readonly string _source;
     private readonly Func<string, string?> _processEnv;
     private readonly Dictionary<string, string> _declaredEnv = new(StringComparer.Ordinal);
@@ -254,28 +247,26 @@ public sealed class GatewayConfigLoader
         foreach (var (k, v) in p.Children)
         {
             if (KeyName(k, f) is not { } key) continue;
-            if (ProviderSettingKeys.Contains(key) && OptionalString(p, key, $"{f}.{key}") is { } s) settings[key] = s;
+            if (ProviderCatalog.SettingKeys.Contains(key) && OptionalString(p, key, $"{f}.{key}") is { } s) settings[key] = s;
             else if (key == "extra_headers") ReadHeaders(v, headers, $"{f}.extra_headers");
             else if (!KnownParams.Contains(key)) _warnings.Add($"{At(k)}{f}.{key}: not supported; ignored");
         }
 
+        var rules = provider.ConfigRules;
         var apiBase = OptionalString(p, "api_base", $"{f}.api_base")
-            ?? (provider.Kind == ProviderKind.AzureOpenAI ? _env("AZURE_API_BASE") : null)
+            ?? rules.ApiBaseFromEnvironment(_env)
             ?? provider.DefaultApiBase;
         if (apiBase is not null && !(Uri.TryCreate(apiBase, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             _problems.Add($"{At(Child(p, "api_base") ?? p)}{f}.api_base: '{apiBase}' is not an absolute http(s) URL");
-        if (apiBase is null && provider.Kind is not (ProviderKind.Mock or ProviderKind.Bedrock))
-            _problems.Add($"{At(p)}{f}.api_base: required for provider '{prefix}'" +
-                (provider.Kind == ProviderKind.AzureOpenAI ? " (e.g. https://<resource>.openai.azure.com, or set AZURE_API_BASE)" : " (the server's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1)"));
-
-        if (provider.Kind == ProviderKind.Bedrock && !settings.ContainsKey("aws_region_name")
-            && string.IsNullOrEmpty(_env("AWS_REGION")) && string.IsNullOrEmpty(_env("AWS_DEFAULT_REGION")))
-            _problems.Add($"{At(p)}{f}.aws_region_name: required for provider 'bedrock' unless AWS_REGION or AWS_DEFAULT_REGION is set");
+        if (apiBase is null && rules.MissingApiBaseHint is { } hint)
+            _problems.Add($"{At(p)}{f}.api_base: required for provider '{prefix}'{hint}");
+        foreach (var (key, cause) in rules.Check(settings, _env))
+            _problems.Add($"{At(p)}{f}.{key}: {cause}");
 
         var apiKey = OptionalString(p, "api_key", $"{f}.api_key")
             ?? (provider.ApiKeyVariable is { } var ? _env(var) : null);
         var apiVersion = OptionalString(p, "api_version", $"{f}.api_version")
-            ?? (provider.Kind == ProviderKind.AzureOpenAI ? _env("AZURE_API_VERSION") : null);
+            ?? rules.ApiVersionFromEnvironment(_env);
 
         var timeout = OptionalNumber(p, "timeout", $"{f}.timeout", min: 0.001, max: MaxTimeoutSeconds);
         var streamTimeout = OptionalNumber(p, "stream_timeout", $"{f}.stream_timeout", min: 0.001, max: MaxTimeoutSeconds);
@@ -319,7 +310,7 @@ public sealed class GatewayConfigLoader
     private static readonly HashSet<string> KnownParams =
     [
         "model", "api_base", "api_key", "api_version", "timeout", "stream_timeout", "max_retries", "rpm", "tpm", "weight",
-        "organization", "azure_ad_token", "mock_response", "extra_headers", .. ProviderSettingKeys,
+        "organization", "azure_ad_token", "mock_response", "extra_headers", .. ProviderCatalog.SettingKeys,
     ];
 
     private static string KnownProviders() => string.Join(", ", ProviderCatalog.Prefixes);
