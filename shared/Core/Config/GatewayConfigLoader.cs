@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Config.Yaml;
 using Gateway.Providers;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
