@@ -1,3 +1,10 @@
+using Gateway.Providers.Anthropic;
+using Gateway.Providers.Azure;
+using Gateway.Providers.Bedrock;
+using Gateway.Providers.Gemini;
+using Gateway.Providers.Mock;
+using Gateway.Providers.OpenAI;
+
 namespace Gateway.Providers;
 
 /// <summary>How a provider prefix is spoken to on the wire.</summary>
@@ -18,7 +25,11 @@ public enum ProviderKind
 /// <summary>A provider prefix accepted in <c>litellm_params.model</c>.</summary>
 /// <param name="DefaultApiBase">Used when the deployment gives no <c>api_base</c>; null means api_base is required.</param>
 /// <param name="ApiKeyVariable">Environment variable read when the deployment gives no <c>api_key</c>.</param>
-public sealed record ProviderInfo(string Prefix, ProviderKind Kind, string? DefaultApiBase, string? ApiKeyVariable);
+public sealed record ProviderInfo(string Prefix, ProviderKind Kind, string? DefaultApiBase, string? ApiKeyVariable)
+{
+    /// <summary>The config rules of its kind, which the <c>model_list</c> checks ask.</summary>
+    public IProviderConfigRules ConfigRules { get; } = ProviderCatalog.ConfigRulesFor(Kind);
+}
 
 /// <summary>The provider prefixes this gateway knows, with LiteLLM's names so existing configs carry over.</summary>
 public static class ProviderCatalog
@@ -46,6 +57,24 @@ public static class ProviderCatalog
     }.ToDictionary(p => p.Prefix, StringComparer.Ordinal);
 
     public static IEnumerable<string> Prefixes => Known.Keys;
+
+    /// <summary>
+    /// Every provider's own <c>litellm_params</c> keys. Any entry may carry any of them, as before the rules moved
+    /// beside their providers: an unused one is kept, not warned about.
+    /// </summary>
+    public static IReadOnlySet<string> SettingKeys { get; } =
+        Known.Values.SelectMany(p => p.ConfigRules.SettingKeys).ToHashSet(StringComparer.Ordinal);
+
+    internal static IProviderConfigRules ConfigRulesFor(ProviderKind kind) => kind switch
+    {
+        ProviderKind.AzureOpenAI => new AzureConfigRules(),
+        ProviderKind.Mock => new MockConfigRules(),
+        ProviderKind.Anthropic => new AnthropicConfigRules(),
+        ProviderKind.Gemini => new GeminiConfigRules(),
+        ProviderKind.Bedrock => new BedrockConfigRules(),
+        ProviderKind.OpenAICompatible => new OpenAIConfigRules(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no config rules for this provider kind"),
+    };
 
     public static bool TryGet(string prefix, out ProviderInfo info) => Known.TryGetValue(prefix, out info!);
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Gateway.Config;
+namespace Gateway.Config.Yaml;
 
 /// <summary>Turns YAML nodes into plain values and JSON, the way YAML 1.2's core schema reads them.</summary>
 internal static class YamlValues

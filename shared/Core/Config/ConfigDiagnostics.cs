@@ -1,0 +1,27 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Config;
+
+/// <summary>
+/// The one sink every section reports into: problems stop start-up, warnings do not. A message about a node starts
+/// with its line, so the whole file's problems can be listed at once, each where it is.
+/// </summary>
+internal sealed class ConfigDiagnostics
+{
+    public List<string> Problems { get; } = [];
+    public List<string> Warnings { get; } = [];
+
+    public void Problem(string message) => Problems.Add(message);
+
+    public void Problem(YamlNode at, string message) => Problems.Add(At(at) + message);
+
+    public void Warning(YamlNode at, string message) => Warnings.Add(At(at) + message);
+
+    /// <summary>One warning naming every key of a section the gateway does not read yet; none when there are none.</summary>
+    public void IgnoredKeys(string section, IReadOnlyCollection<string> keys)
+    {
+        if (keys.Count > 0) Warnings.Add($"{section}: not supported yet; keys ignored: {string.Join(", ", keys)}");
+    }
+
+    private static string At(YamlNode node) => node.Start.Line > 0 ? $"line {node.Start.Line}: " : "";
+}

@@ -1,0 +1,49 @@
+using Gateway.Config.Yaml;
+using Gateway.Providers;
+using Gateway.Spend;
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Config.Sections;
+
+/// <summary>What <c>general_settings</c> sets; the defaults hold when the section or a key is absent.</summary>
+internal sealed record GeneralSettings
+{
+    public string? MasterKey { get; init; }
+    public long MaxRequestBytes { get; init; } = GatewayConfig.DefaultMaxRequestBytes;
+    public long MaxResponseBytes { get; init; } = UpstreamClient.DefaultMaxResponseBytes;
+    public BodyCapture SpendBodies { get; init; } = new(false, BodyCapture.DefaultMaxBytes);
+}
+
+/// <summary><c>general_settings</c>: the master key, request and response size caps, and spend-log body capture.</summary>
+internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostics report)
+{
+    private static readonly HashSet<string> Keys = ["master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes"];
+
+    public GeneralSettings Read(YamlMappingNode root)
+    {
+        var settings = new GeneralSettings();
+        var node = YamlFields.Child(root, "general_settings");
+        if (node is not null && !YamlValues.IsNull(node) && node is not YamlMappingNode)
+            report.Problem(node, "general_settings: must be a mapping (master_key, max_request_size_mb)");
+        if (node is not YamlMappingNode general) return settings;
+
+        fields.WarnUnknown(general, Keys, "general_settings.");
+        var masterKey = fields.OptionalString(general, "master_key", "general_settings.master_key");
+        if (masterKey is not null && !masterKey.StartsWith("sk-", StringComparison.Ordinal))
+            report.Problem(general, "general_settings.master_key: must start with 'sk-' (LiteLLM's rule; it keeps keys recognisable in logs and scanners)");
+        settings = settings with { MasterKey = masterKey };
+        if (fields.OptionalNumber(general, "max_request_size_mb", "general_settings.max_request_size_mb", min: 0.001) is { } mb)
+            settings = settings with { MaxRequestBytes = (long)(mb * 1024 * 1024) };
+        // Up to 2000 MB: a whole answer is held in one array, whose length stays under 2 GiB.
+        if (fields.OptionalNumber(general, "max_response_size_mb", "general_settings.max_response_size_mb", min: 0.001, max: 2000) is { } responseMb)
+            settings = settings with { MaxResponseBytes = (long)(responseMb * 1024 * 1024) };
+        if (fields.OptionalString(general, "store_prompts_in_spend_logs", "general_settings.store_prompts_in_spend_logs") is { } store)
+        {
+            if (bool.TryParse(store, out var on)) settings = settings with { SpendBodies = settings.SpendBodies with { Enabled = on } };
+            else report.Problem(YamlFields.Child(general, "store_prompts_in_spend_logs")!, $"general_settings.store_prompts_in_spend_logs: '{store}' must be true or false");
+        }
+        if (fields.OptionalNumber(general, "spend_logs_max_body_bytes", "general_settings.spend_logs_max_body_bytes", min: 1, max: 1_000_000, integer: true) is { } cap)
+            settings = settings with { SpendBodies = settings.SpendBodies with { MaxBytes = (int)cap } };
+        return settings;
+    }
+}

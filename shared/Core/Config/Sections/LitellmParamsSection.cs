@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using Gateway.Config.Yaml;
+using Gateway.Providers;
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Config.Sections;
+
+/// <summary>
+/// One entry's <c>litellm_params</c>: the <c>&lt;provider&gt;/&lt;model&gt;</c> route, then the settings every
+/// provider shares. What differs by provider (its own keys, api_base and api_version sources, required settings) is
+/// asked of the provider's <see cref="IProviderConfigRules"/>.
+/// </summary>
+internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics report, ConfigEnvironment env)
+{
+    /// <summary>One day: longer than any platform lets a function run.</summary>
+    private const double MaxTimeoutSeconds = 86_400;
+
+    private static readonly HashSet<string> SharedKeys =
+    [
+        "model", "api_base", "api_key", "api_version", "timeout", "stream_timeout", "max_retries", "rpm", "tpm", "weight",
+        "organization", "azure_ad_token", "mock_response", "extra_headers",
+    ];
+
+    /// <summary>
+    /// The deployment, or null when the route is unusable or the entry has no name. <paramref name="readModelInfo"/>
+    /// runs after the numeric settings and before the pass-through strings, which are read only for a named entry:
+    /// the order (and set) of problems a file gets stays as it always was.
+    /// </summary>
+    public DeploymentConfig? Read(YamlMappingNode p, string f, int index, string? modelName, Func<JsonObject> readModelInfo)
+    {
+        if (ReadRoute(p, f) is not (var prefix, var upstreamModel, var provider)) return null;
+
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in p.Children)
+        {
+            if (fields.KeyName(k, f) is not { } key) continue;
+            if (ProviderCatalog.SettingKeys.Contains(key))
+            {
+                if (fields.OptionalString(p, key, $"{f}.{key}") is { } s) settings[key] = s;
+            }
+            else if (key == "extra_headers") ReadHeaders(v, headers, $"{f}.extra_headers");
+            else if (!SharedKeys.Contains(key)) report.Warning(k, $"{f}.{key}: not supported; ignored");
+        }
+
+        var rules = provider.ConfigRules;
+        var apiBase = fields.OptionalString(p, "api_base", $"{f}.api_base") ?? rules.ApiBaseFromEnvironment(env.Get) ?? provider.DefaultApiBase;
+        if (apiBase is not null && !(Uri.TryCreate(apiBase, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            report.Problem(YamlFields.Child(p, "api_base") ?? p, $"{f}.api_base: '{apiBase}' is not an absolute http(s) URL");
+        if (apiBase is null && rules.MissingApiBaseHint is { } hint)
+            report.Problem(p, $"{f}.api_base: required for provider '{prefix}'{hint}");
+        foreach (var (key, cause) in rules.Check(settings, env.Get))
+            report.Problem(p, $"{f}.{key}: {cause}");
+
+        var apiKey = fields.OptionalString(p, "api_key", $"{f}.api_key") ?? (provider.ApiKeyVariable is { } name ? env.Get(name) : null);
+        var apiVersion = fields.OptionalString(p, "api_version", $"{f}.api_version") ?? rules.ApiVersionFromEnvironment(env.Get);
+        var timeout = fields.OptionalNumber(p, "timeout", $"{f}.timeout", min: 0.001, max: MaxTimeoutSeconds);
+        var streamTimeout = fields.OptionalNumber(p, "stream_timeout", $"{f}.stream_timeout", min: 0.001, max: MaxTimeoutSeconds);
+        var maxRetries = fields.OptionalNumber(p, "max_retries", $"{f}.max_retries", min: 0, integer: true, max: 10);
+        var rpm = fields.OptionalNumber(p, "rpm", $"{f}.rpm", min: 1, integer: true, max: int.MaxValue);
+        var tpm = fields.OptionalNumber(p, "tpm", $"{f}.tpm", min: 1, integer: true, max: int.MaxValue);
+        var weight = fields.OptionalNumber(p, "weight", $"{f}.weight", min: 0.000001, max: 1e9);
+        var info = readModelInfo();
+
+        if (modelName is null) return null;
+        return new DeploymentConfig
+        {
+            Index = index,
+            ModelName = modelName,
+            Provider = prefix,
+            UpstreamModel = upstreamModel,
+            ApiBase = apiBase?.TrimEnd('/'),
+            ApiKey = apiKey,
+            ApiVersion = apiVersion,
+            Organization = fields.OptionalString(p, "organization", $"{f}.organization"),
+            AzureAdToken = fields.OptionalString(p, "azure_ad_token", $"{f}.azure_ad_token"),
+            MockResponse = fields.OptionalString(p, "mock_response", $"{f}.mock_response"),
+            Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : DeploymentConfig.DefaultTimeout,
+            MaxRetries = (int)(maxRetries ?? 0),
+            Rpm = (int?)rpm,
+            Tpm = (int?)tpm,
+            StreamTimeout = streamTimeout is { } st ? TimeSpan.FromSeconds(st) : null,
+            Weight = weight,
+            ExtraHeaders = headers,
+            ProviderSettings = settings,
+            ModelInfo = info,
+        };
+    }
+
+    /// <summary><c>model: &lt;provider&gt;/&lt;model&gt;</c> split, with the provider looked up in the catalog.</summary>
+    private (string Prefix, string UpstreamModel, ProviderInfo Provider)? ReadRoute(YamlMappingNode p, string f)
+    {
+        var model = fields.OptionalString(p, "model", $"{f}.model");
+        if (model is null)
+        {
+            if (YamlFields.Child(p, "model") is null) report.Problem(p, $"{f}.model: missing; write it as '<provider>/<model>', e.g. 'openai/gpt-4o-mini'");
+            return null;
+        }
+        var slash = model.IndexOf('/');
+        if (slash <= 0 || slash == model.Length - 1)
+        {
+            report.Problem(YamlFields.Child(p, "model")!, $"{f}.model: '{model}' needs a provider prefix, as '<provider>/<model>' with a provider from: {KnownProviders}");
+            return null;
+        }
+        var prefix = model[..slash];
+        if (!ProviderCatalog.TryGet(prefix, out var provider))
+        {
+            report.Problem(YamlFields.Child(p, "model")!, $"{f}.model: provider '{prefix}' is not supported; use one of: {KnownProviders}");
+            return null;
+        }
+        return (prefix, model[(slash + 1)..], provider);
+    }
+
+    private static string KnownProviders => string.Join(", ", ProviderCatalog.Prefixes);
+
+    private void ReadHeaders(YamlNode node, Dictionary<string, string> into, string field)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            report.Problem(node, $"{field}: must be a mapping of header name to value");
+            return;
+        }
+        foreach (var (k, _) in map.Children)
+        {
+            if (fields.KeyName(k, field) is not { } name) continue;
+            if (fields.OptionalString(map, name, $"{field}.{name}") is { } value) into[name] = value;
+        }
+    }
+}
