@@ -88,7 +88,7 @@ public sealed class ModelCall
             : UsageEstimate.Resolve(reported, error is null, Progress, () => TokenEstimate.InputTokens(Request.Root),
                 Request.MaxOutputTokens is { } max ? (long)max * Math.Max(1, Request.Choices) : null);
         var cost = Record?.Price(usage).Total ?? 0m;
-        if (error is null && !_response.HasStarted) _response.Headers[ResponseCostHeader] = cost.ToString(CultureInfo.InvariantCulture);
+        if (Record is not null && error is null && !_response.HasStarted) _response.Headers[ResponseCostHeader] = cost.ToString(CultureInfo.InvariantCulture);
         var settle = _budget?.SettleAsync(Money.ToNanos(cost), usage.TotalTokens) ?? Task.FromResult(default(LimitHeaders));
         var spend = Record?.EmitAsync(usage, estimated, error) ?? Task.CompletedTask;
         await Task.WhenAll(settle, spend);
