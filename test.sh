@@ -2,9 +2,13 @@
 # The whole test suite in one command, on a fresh machine with the .NET 10 SDK and Node.js:
 #   1. installs the test tools (Azurite, dynalite, the CDK CLI) from npm into .tools/ (git-ignored),
 #   2. starts the emulators on 127.0.0.1 and stops them on exit,
-#   3. builds the solution and publishes the Azure and AWS hosts with Native AOT (any trim/AOT warning fails the run),
-#   4. runs every test project, and prints the totals last as "N passed, N failed[, N skipped]".
-# Options: --no-aot skips step 3's publish (the AOT binary tests then fail loudly). Extra args go to dotnet test.
+#   3. builds the solution, then publishes the Azure and AWS hosts with Native AOT in the background
+#      (any trim/AOT warning fails the run),
+#   4. runs the unit tests (tests/Core.UnitTests: no server, process or emulator) while those publishes build,
+#   5. waits for the publishes and checks them,
+#   6. runs every other test project, and prints the totals last as "N passed, N failed[, N skipped]".
+# A test project that runs no test fails the run. Options: --no-aot skips the publishes (the AOT binary tests then
+# fail loudly). Extra args go to dotnet test.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,12 +29,17 @@ done
 
 passed=0 failed=0 skipped=0
 PIDS=()
+PUBLISH_PID=
 step() { printf '\n==> %s\n' "$*"; }
 fail_check() { failed=$((failed + 1)); echo "FAILED: $*"; }
 pass_check() { passed=$((passed + 1)); echo "passed: $*"; }
 
 cleanup() {
   local p
+  # An interrupted run: stop the background publish (its dotnet processes are children of its subshell).
+  if [ -n "$PUBLISH_PID" ] && kill -0 "$PUBLISH_PID" 2>/dev/null; then
+    pkill -P "$PUBLISH_PID" 2>/dev/null; kill "$PUBLISH_PID" 2>/dev/null; wait "$PUBLISH_PID" 2>/dev/null
+  fi
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 }
@@ -92,52 +101,44 @@ else
 fi
 export GATEWAY_TEST_CDK_CLI="$TOOLS/node_modules/.bin/cdk"
 
-# ---------------------------------------------------------------- 3. build and AOT publish
+# ---------------------------------------------------------------- 3. build, then AOT publish in the background
 step "Building Serverless.sln"
 if ! dotnet build "$ROOT/Serverless.sln" -nologo -clp:ErrorsOnly -v:q; then
   fail_check "solution build"
   echo; echo "$passed passed, $failed failed"; exit 1
 fi
 
+AOT_AWS_DIR="$RESULTS/aot-aws"
+publish() { # project output-dir log: one Native AOT publish; its exit code goes to log.rc
+  rm -rf "$2" "$3.rc"
+  dotnet publish "$ROOT/$1" -r linux-x64 -p:PublishAot=true -o "$2" -nologo -v:q > "$3" 2>&1
+  echo $? > "$3.rc"
+}
 if [ "$AOT" = 1 ]; then
-  step "Publishing functions/azure with Native AOT (linux-x64); any trim or AOT warning fails this check"
-  rm -rf "$AOT_DIR"
-  if dotnet publish "$ROOT/functions/azure" -r linux-x64 -p:PublishAot=true -o "$AOT_DIR" -nologo -v:q \
-       > "$RESULTS/aot-publish.log" 2>&1; then
-    warnings=$(grep -E 'warning (IL|AOT|CS)[0-9]+' "$RESULTS/aot-publish.log" | sort -u)
-    if [ -n "$warnings" ]; then
-      echo "$warnings"; fail_check "AOT publish is warning-free ($(echo "$warnings" | wc -l) warnings)"
-    else
-      pass_check "AOT publish is warning-free ($(du -m "$AOT_DIR/gateway" | cut -f1) MB binary)"
-    fi
-    export GATEWAY_AOT_BINARY="$AOT_DIR/gateway"
-  else
-    tail -30 "$RESULTS/aot-publish.log"; fail_check "AOT publish"
-  fi
-
-  # The same for functions/aws: the Lambda package (bootstrap-gateway plus the bootstrap script Lambda runs).
-  step "Publishing functions/aws with Native AOT (linux-x64); any trim or AOT warning fails this check"
-  AOT_AWS_DIR="$RESULTS/aot-aws"
-  rm -rf "$AOT_AWS_DIR"
-  if dotnet publish "$ROOT/functions/aws" -r linux-x64 -p:PublishAot=true -o "$AOT_AWS_DIR" -nologo -v:q \
-       > "$RESULTS/aot-publish-aws.log" 2>&1; then
-    warnings=$(grep -E 'warning (IL|AOT|CS)[0-9]+' "$RESULTS/aot-publish-aws.log" | sort -u)
-    if [ -n "$warnings" ]; then
-      echo "$warnings"; fail_check "AWS AOT publish is warning-free ($(echo "$warnings" | wc -l) warnings)"
-    else
-      pass_check "AWS AOT publish is warning-free ($(du -m "$AOT_AWS_DIR/bootstrap-gateway" | cut -f1) MB binary)"
-    fi
-    [ -f "$AOT_AWS_DIR/bootstrap" ] || cp "$ROOT/functions/aws/bootstrap" "$AOT_AWS_DIR/bootstrap"
-    chmod 0755 "$AOT_AWS_DIR/bootstrap"
-    export GATEWAY_AWS_AOT_BINARY="$AOT_AWS_DIR/bootstrap-gateway"
-  else
-    tail -30 "$RESULTS/aot-publish-aws.log"; fail_check "AWS AOT publish"
-  fi
+  step "Publishing functions/azure, then functions/aws, with Native AOT (linux-x64) in the background"
+  # One after the other, not side by side: both build shared/Core for linux-x64 into the same obj/ folder.
+  ( publish functions/azure "$AOT_DIR" "$RESULTS/aot-publish.log"
+    publish functions/aws "$AOT_AWS_DIR" "$RESULTS/aot-publish-aws.log" ) &
+  PUBLISH_PID=$!
 fi
 
-# ---------------------------------------------------------------- 4. tests
-export GATEWAY_REPO_ROOT="$ROOT"
-for proj in $(find "$ROOT/tests" -name '*.Tests.csproj' | sort); do
+# Checks one finished publish: it succeeded and printed no trim/AOT warning. Args: label log binary.
+check_publish() {
+  if [ "$(cat "$2.rc" 2>/dev/null)" = 0 ]; then
+    warnings=$(grep -E 'warning (IL|AOT|CS)[0-9]+' "$2" | sort -u)
+    if [ -n "$warnings" ]; then
+      echo "$warnings"; fail_check "$1 publish is warning-free ($(echo "$warnings" | wc -l) warnings)"
+    else
+      pass_check "$1 publish is warning-free ($(du -m "$3" | cut -f1) MB binary)"
+    fi
+    return 0
+  fi
+  tail -30 "$2"; fail_check "$1 publish"; return 1
+}
+
+# Runs one test project (already built) and adds its trx counters to the totals; a project that ran no test fails.
+run_tests() {
+  local proj=$1 name
   name=$(basename "$proj" .csproj)
   step "Testing $name"
   dotnet test "$proj" --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS" \
@@ -153,6 +154,30 @@ for proj in $(find "$ROOT/tests" -name '*.Tests.csproj' | sort); do
   else
     fail_check "$name produced no results (build or host crash; see $RESULTS/$name.log)"
   fi
+}
+
+# ---------------------------------------------------------------- 4. unit tests, while the publishes build
+export GATEWAY_REPO_ROOT="$ROOT"
+UNIT="$ROOT/tests/Core.UnitTests/Core.UnitTests.csproj"
+run_tests "$UNIT"
+
+# ---------------------------------------------------------------- 5. the publishes' results
+if [ "$AOT" = 1 ]; then
+  step "Waiting for the Native AOT publishes"
+  wait "$PUBLISH_PID"
+  PUBLISH_PID=
+  check_publish "AOT" "$RESULTS/aot-publish.log" "$AOT_DIR/gateway" && export GATEWAY_AOT_BINARY="$AOT_DIR/gateway"
+  # The Lambda package: bootstrap-gateway plus the bootstrap script Lambda runs.
+  if check_publish "AWS AOT" "$RESULTS/aot-publish-aws.log" "$AOT_AWS_DIR/bootstrap-gateway"; then
+    [ -f "$AOT_AWS_DIR/bootstrap" ] || cp "$ROOT/functions/aws/bootstrap" "$AOT_AWS_DIR/bootstrap"
+    chmod 0755 "$AOT_AWS_DIR/bootstrap"
+    export GATEWAY_AWS_AOT_BINARY="$AOT_AWS_DIR/bootstrap-gateway"
+  fi
+fi
+
+# ---------------------------------------------------------------- 6. the other test projects
+for proj in $(find "$ROOT/tests" -name '*Tests.csproj' | sort); do
+  [ "$proj" = "$UNIT" ] || run_tests "$proj"
 done
 
 echo

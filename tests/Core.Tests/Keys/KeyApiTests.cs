@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Gateway.Keys;
 using Gateway.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
 
 namespace Gateway.Tests.Keys;
@@ -11,9 +12,11 @@ namespace Gateway.Tests.Keys;
 public sealed class KeyApiTests : IAsyncLifetime
 {
     private readonly string _store = KeyGateway.NewStorePath();
+    // Rate limits count per UTC minute: the gateway reads this clock, so a window ends only when a test advances it.
+    private readonly FakeTimeProvider _clock = TestClock.TenSecondsIntoAMinute();
     private TestGateway _gw = null!;
 
-    public async Task InitializeAsync() => _gw = await KeyGateway.StartAsync(_store);
+    public async Task InitializeAsync() => _gw = await KeyGateway.StartAsync(_store, _clock);
     public async Task DisposeAsync() => await _gw.DisposeAsync();
 
     [Fact]
@@ -121,21 +124,26 @@ public sealed class KeyApiTests : IAsyncLifetime
     [Fact]
     public async Task Rpm_over_the_limit_is_429_with_retry_after()
     {
-        await WaitAwayFromMinuteEnd();
         var key = await _gw.GenerateAsync("""{"rpm_limit":2}""");
         for (var i = 0; i < 2; i++) using (var ok = await _gw.ChatAsync(key)) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        using var r = await _gw.ChatAsync(key);
-        Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode);
-        var retryAfter = int.Parse(r.Headers.GetValues("Retry-After").Single());
-        Assert.InRange(retryAfter, 1, 60);
-        Assert.Equal("rpm_limit_exceeded", (await KeyGateway.ErrorOf(r)).GetProperty("code").GetString());
+        using (var r = await _gw.ChatAsync(key))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode);
+            Assert.Equal("50", r.Headers.GetValues("Retry-After").Single()); // the clock is 10 s into the minute
+            Assert.Equal("rpm_limit_exceeded", (await KeyGateway.ErrorOf(r)).GetProperty("code").GetString());
+        }
         Assert.Equal(2, (await _gw.InfoAsync(key)).GetProperty("requests_this_minute").GetInt64());
+
+        _clock.Advance(TimeSpan.FromSeconds(49)); // one second before the window ends: still refused
+        using (var r = await _gw.ChatAsync(key)) Assert.Equal(("1", HttpStatusCode.TooManyRequests), (r.Headers.GetValues("Retry-After").Single(), r.StatusCode));
+        _clock.Advance(TimeSpan.FromSeconds(1)); // the next minute: a fresh window
+        using (var r = await _gw.ChatAsync(key)) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal(1, (await _gw.InfoAsync(key)).GetProperty("requests_this_minute").GetInt64());
     }
 
     [Fact]
     public async Task The_tightest_of_key_team_and_user_wins()
     {
-        await WaitAwayFromMinuteEnd();
         var team = (await _gw.PostAsync("/team/new", """{"team_alias":"search","rpm_limit":1}""")).GetProperty("team_id").GetString()!;
         await _gw.PostAsync("/user/new", """{"user_id":"ana@example.com","max_budget":0.005}""");
         var key = await _gw.GenerateAsync($$"""{"team_id":"{{team}}","rpm_limit":100}""");
@@ -258,12 +266,5 @@ public sealed class KeyApiTests : IAsyncLifetime
         using var m = new MemoryStream();
         f.CopyTo(m);
         return m.ToArray();
-    }
-
-    /// <summary>Rate tests count within one UTC minute; start them well inside one.</summary>
-    internal static async Task WaitAwayFromMinuteEnd()
-    {
-        var second = DateTime.UtcNow.Second;
-        if (second >= 50) await Task.Delay(TimeSpan.FromSeconds(61 - second));
     }
 }

@@ -24,12 +24,16 @@ public static class KeyGateway
 
     public static string NewStorePath() => Path.Combine(Path.GetTempPath(), "gw-keys-" + Guid.NewGuid().ToString("N"), "gateway.db");
 
-    public static Task<TestGateway> StartAsync(string storePath) =>
-        StartAsync(new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = storePath });
+    public static Task<TestGateway> StartAsync(string storePath, TimeProvider? clock = null) =>
+        StartAsync(new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = storePath }, clock);
 
-    /// <summary>With the store settings given as environment variables (GATEWAY_STORE=tables|dynamodb and friends).</summary>
-    public static Task<TestGateway> StartAsync(IDictionary<string, string> env) =>
-        TestGateway.StartAsync(Yaml.Config(extraModels: PricedModels), new Dictionary<string, string>(env));
+    /// <summary>
+    /// With the store settings given as environment variables (GATEWAY_STORE=tables|dynamodb and friends), and optionally
+    /// a clock the test controls (<see cref="TestClock"/>) instead of the system's.
+    /// </summary>
+    public static Task<TestGateway> StartAsync(IDictionary<string, string> env, TimeProvider? clock = null) =>
+        TestGateway.StartAsync(Yaml.Config(extraModels: PricedModels), new Dictionary<string, string>(env),
+            clock is null ? null : TestClock.Use(clock));
 
     public static async Task<JsonElement> PostAsync(this TestGateway gw, string path, string json, int expectedStatus = 200)
     {

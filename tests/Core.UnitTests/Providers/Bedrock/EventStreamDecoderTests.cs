@@ -203,10 +203,18 @@ public sealed class EventStreamDecoderTests
     [Fact]
     public void Decoding_allocates_nothing_per_frame_once_warm()
     {
-        var frames = Enumerable.Range(0, 2000).Select(i => BedrockWire.TextDelta(0, "token " + i)).SelectMany(f => f).ToArray();
+        const int FrameCount = 2000;
+        var frames = Enumerable.Range(0, FrameCount).Select(i => BedrockWire.TextDelta(0, "token " + i)).SelectMany(f => f).ToArray();
         long Decode()
         {
             using var reader = new EventStreamReader(new MemoryStream(frames, writable: false));
+            // GC.GetAllocatedBytesForCurrentThread books a thread's whole allocation context (an ~8 KB quantum) when the
+            // thread gets one and takes back its unused tail only while it is live. A GC inside the window, started by
+            // tests allocating in parallel, retires the context this thread just allocated the reader from, and the
+            // tail then shows as allocated here although the decoder allocated nothing (measured: ~8% of empty windows
+            // under parallel allocation gained 7-8 KB). Retire it first: with no context and no allocation in the
+            // window, a GC inside it has nothing to book, and only the decoder's own allocations are counted.
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             var before = GC.GetAllocatedBytesForCurrentThread();
             long sum = 0;
             while (reader.Read()) sum += reader.Payload.Length + reader.EventType.Length + reader.MessageType.Length;
@@ -214,9 +222,10 @@ public sealed class EventStreamDecoderTests
             Assert.True(sum > 0);
             return allocated;
         }
-        Decode();
-        var bytes = Decode();
-        Assert.True(bytes < 2000, $"decoding 2000 frames allocated {bytes} bytes");
+        Decode(); // first use: one-time initialisation (the CRC code's first call allocates ~100 bytes)
+        long[] runs = [Decode(), Decode(), Decode()];
+        // One object per frame would be at least 24 bytes a frame; every warm run must stay under one byte a frame.
+        Assert.True(runs.All(b => b < FrameCount), $"decoding {FrameCount} frames allocated {string.Join(", ", runs)} bytes in three warm runs");
     }
 
     [Fact]
