@@ -73,16 +73,16 @@ public sealed class ChatRequest : IModelRequest
             if (root.TryGetProperty("mock_response", out var mr) && mr.ValueKind == JsonValueKind.String) mock = mr.GetString();
 
             var user = RequestJson.OptionalString(root, "user");
-            var tags = new List<string>();
-            if (root.TryGetProperty("tags", out var t) && t.ValueKind != JsonValueKind.Null) ReadTags(t, "tags", tags);
+            List<string>? tags = null;
+            if (root.TryGetProperty("tags", out var t) && t.ValueKind != JsonValueKind.Null) ReadTags(t, "tags", tags ??= []);
             if (root.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object && md.TryGetProperty("tags", out var mt)
                 && mt.ValueKind != JsonValueKind.Null)
-                ReadTags(mt, "metadata.tags", tags);
+                ReadTags(mt, "metadata.tags", tags ??= []);
 
             return new ChatRequest(doc)
             {
                 Model = model, Stream = stream, ClientWantsUsage = wantsUsage, N = n, MaxOutputTokens = maxOutput, MockResponse = mock, User = user,
-                Tags = tags.Distinct(StringComparer.Ordinal).ToList(),
+                Tags = tags is null ? [] : tags.Distinct(StringComparer.Ordinal).ToList(),
             };
         }
         catch

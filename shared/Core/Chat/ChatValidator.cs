@@ -22,27 +22,30 @@ internal static class ChatValidator
     public static void Validate(JsonElement root)
     {
         Messages(root);
-        RequestJson.OptionalNumber(root, "temperature", 0, 2);
-        RequestJson.OptionalNumber(root, "top_p", 0, 1);
-        RequestJson.OptionalNumber(root, "presence_penalty", -2, 2);
-        RequestJson.OptionalNumber(root, "frequency_penalty", -2, 2);
-        RequestJson.OptionalInt(root, "n", 1, MaxChoices);
-        RequestJson.OptionalInt(root, "max_tokens", 1);
-        RequestJson.OptionalInt(root, "max_completion_tokens", 1);
-        RequestJson.OptionalInt(root, "top_logprobs", 0, 20);
-        RequestJson.OptionalBool(root, "logprobs");
-        RequestJson.OptionalBool(root, "parallel_tool_calls");
-        RequestJson.OptionalBool(root, "store");
-        RequestJson.OptionalString(root, "user");
-        RequestJson.OptionalString(root, "reasoning_effort");
-        if (root.TryGetProperty("seed", out var seed) && seed.ValueKind != JsonValueKind.Null && (seed.ValueKind != JsonValueKind.Number || !seed.TryGetInt64(out _)))
-            throw RequestJson.InvalidType("seed", "an integer", seed);
-        Stop(root);
-        Tools(root);
-        ToolChoice(root);
-        ResponseFormat(root);
-        LogitBias(root);
-        StreamOptions(root);
+        // One pass over the fields the client sent: each check runs only for a field that is there.
+        foreach (var p in root.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Null) continue;
+            if (p.NameEquals("temperature"u8)) RequestJson.Number(p.Value, "temperature", 0, 2);
+            else if (p.NameEquals("top_p"u8)) RequestJson.Number(p.Value, "top_p", 0, 1);
+            else if (p.NameEquals("presence_penalty"u8)) RequestJson.Number(p.Value, "presence_penalty", -2, 2);
+            else if (p.NameEquals("frequency_penalty"u8)) RequestJson.Number(p.Value, "frequency_penalty", -2, 2);
+            else if (p.NameEquals("n"u8)) RequestJson.OptionalInt(root, "n", 1, MaxChoices);
+            else if (p.NameEquals("max_tokens"u8)) RequestJson.OptionalInt(root, "max_tokens", 1);
+            else if (p.NameEquals("max_completion_tokens"u8)) RequestJson.OptionalInt(root, "max_completion_tokens", 1);
+            else if (p.NameEquals("top_logprobs"u8)) RequestJson.OptionalInt(root, "top_logprobs", 0, 20);
+            else if (p.NameEquals("logprobs"u8) || p.NameEquals("parallel_tool_calls"u8) || p.NameEquals("store"u8) || p.NameEquals("stream"u8))
+                RequestJson.OptionalBool(root, p.Name);
+            else if (p.NameEquals("user"u8) || p.NameEquals("reasoning_effort"u8)) RequestJson.OptionalString(root, p.Name);
+            else if (p.NameEquals("seed"u8) && (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt64(out _)))
+                throw RequestJson.InvalidType("seed", "an integer", p.Value);
+            else if (p.NameEquals("stop"u8)) Stop(p.Value);
+            else if (p.NameEquals("tools"u8)) Tools(p.Value);
+            else if (p.NameEquals("tool_choice"u8)) ToolChoice(p.Value);
+            else if (p.NameEquals("response_format"u8)) ResponseFormat(p.Value);
+            else if (p.NameEquals("logit_bias"u8)) LogitBias(p.Value);
+            else if (p.NameEquals("stream_options"u8)) StreamOptions(root, p.Value);
+        }
     }
 
     private static void Messages(JsonElement root)
@@ -54,6 +57,13 @@ internal static class ChatValidator
         var i = 0;
         foreach (var m in messages.EnumerateArray())
         {
+            // The common message ({"role":"user","content":"..."}) is checked without building a single string; any
+            // other shape takes the full path, which names the exact param.
+            if (IsPlainTextMessage(m))
+            {
+                i++;
+                continue;
+            }
             var at = $"messages[{i++}]";
             if (m.ValueKind != JsonValueKind.Object) throw RequestJson.InvalidType(at, "an object", m);
             if (!m.TryGetProperty("role", out var role) || role.ValueKind == JsonValueKind.Null)
@@ -67,6 +77,14 @@ internal static class ChatValidator
             if (r == "function") RequestJson.RequiredString(m, "name", "the name of the function this message answers", at + ".name");
             RequestJson.OptionalString(m, "name", at + ".name");
         }
+    }
+
+    private static bool IsPlainTextMessage(JsonElement m)
+    {
+        if (m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String) return false;
+        if (!(role.ValueEquals("user"u8) || role.ValueEquals("system"u8) || role.ValueEquals("developer"u8) || role.ValueEquals("assistant"u8))) return false;
+        if (!m.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String) return false;
+        return !m.TryGetProperty("name", out var name) || name.ValueKind == JsonValueKind.String;
     }
 
     private static void Content(JsonElement message, string at, string[] partTypes, bool optional)
@@ -112,9 +130,9 @@ internal static class ChatValidator
         if (field is not null) RequestJson.RequiredString(v, field, "a string", $"{at}.{name}.{field}");
     }
 
-    private static void Stop(JsonElement root)
+    private static void Stop(JsonElement stop)
     {
-        if (!root.TryGetProperty("stop", out var stop) || stop.ValueKind is JsonValueKind.Null or JsonValueKind.String) return;
+        if (stop.ValueKind == JsonValueKind.String) return;
         if (stop.ValueKind != JsonValueKind.Array) throw RequestJson.InvalidType("stop", "a string or an array of strings", stop);
         if (stop.GetArrayLength() > MaxStopSequences)
             throw Errors.BadRequest($"Invalid 'stop': array too long. Expected an array with maximum length {MaxStopSequences}, but got an array with length {stop.GetArrayLength()} instead.", "stop", "array_above_max_length");
@@ -126,9 +144,8 @@ internal static class ChatValidator
         }
     }
 
-    private static void Tools(JsonElement root)
+    private static void Tools(JsonElement tools)
     {
-        if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null) return;
         if (tools.ValueKind != JsonValueKind.Array) throw RequestJson.InvalidType("tools", "an array", tools);
         var i = 0;
         foreach (var tool in tools.EnumerateArray())
@@ -153,9 +170,8 @@ internal static class ChatValidator
     private static bool IsFunctionName(string name) =>
         name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
-    private static void ToolChoice(JsonElement root)
+    private static void ToolChoice(JsonElement choice)
     {
-        if (!root.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null) return;
         if (choice.ValueKind == JsonValueKind.String)
         {
             if (!ToolChoices.Contains(choice.GetString())) throw RequestJson.InvalidValue("tool_choice", choice, ToolChoices);
@@ -169,9 +185,8 @@ internal static class ChatValidator
         RequestJson.RequiredString(fn, "name", "the function's name", "tool_choice.function.name");
     }
 
-    private static void ResponseFormat(JsonElement root)
+    private static void ResponseFormat(JsonElement format)
     {
-        if (!root.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null) return;
         if (format.ValueKind != JsonValueKind.Object) throw RequestJson.InvalidType("response_format", "an object", format);
         var type = RequestJson.RequiredString(format, "type", "one of text, json_object, json_schema", "response_format.type");
         if (!ResponseFormats.Contains(type)) throw RequestJson.InvalidValue("response_format.type", format.GetProperty("type"), ResponseFormats);
@@ -184,16 +199,14 @@ internal static class ChatValidator
             throw RequestJson.InvalidType("response_format.json_schema.schema", "an object", s);
     }
 
-    private static void LogitBias(JsonElement root)
+    private static void LogitBias(JsonElement bias)
     {
-        if (!root.TryGetProperty("logit_bias", out var bias) || bias.ValueKind == JsonValueKind.Null) return;
         if (bias.ValueKind != JsonValueKind.Object) throw RequestJson.InvalidType("logit_bias", "an object mapping token ids to numbers", bias);
         foreach (var p in bias.EnumerateObject()) RequestJson.Number(p.Value, $"logit_bias.{p.Name}", -100, 100);
     }
 
-    private static void StreamOptions(JsonElement root)
+    private static void StreamOptions(JsonElement root, JsonElement so)
     {
-        if (!root.TryGetProperty("stream_options", out var so) || so.ValueKind == JsonValueKind.Null) return;
         if (RequestJson.OptionalBool(root, "stream") != true)
             throw Errors.BadRequest("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options", "invalid_value");
         if (so.ValueKind != JsonValueKind.Object) throw RequestJson.InvalidType("stream_options", "an object", so);
