@@ -25,6 +25,7 @@ public sealed class ModelCall
     private readonly CallBudget? _budget;
     private readonly TokenCounters? _tokens;
     private int _finished;
+    private bool _tokenizerFailed;
 
     internal ModelCall(CallKind kind, CallerIdentity caller, IModelRequest request, ModelGroup group, GatewayRequestFeature timing,
         CallRecord? record, CallBudget? budget, HttpResponse response, TokenCounters? tokens = null)
@@ -96,8 +97,7 @@ public sealed class ModelCall
         if (reported is not { IsKnown: true } && !ResponseBody.IsEmpty) Progress.Observe(ResponseBody.Span);
         var (usage, estimated) = answeredByHook
             ? (TokenUsage.None, false)
-            : UsageEstimate.Resolve(reported, error is null, Progress, EstimatePromptTokens,
-                Request.MaxOutputTokens is { } max ? (long)max * Math.Max(1, Request.Choices) : null, Tokenizer);
+            : ResolveUsage(reported, error is null);
         var cost = Record?.Price(usage).Total ?? 0m;
         if (Record is not null && error is null && !_response.HasStarted) _response.Headers[ResponseCostHeader] = cost.ToString(CultureInfo.InvariantCulture);
         var settle = _budget?.SettleAsync(Money.ToNanos(cost), usage.TotalTokens) ?? Task.FromResult(default(LimitHeaders));
@@ -107,8 +107,23 @@ public sealed class ModelCall
         Outcome = new CallOutcome(usage, estimated, cost, error, answeredByHook);
     }
 
+    private (TokenUsage Usage, bool Estimated) ResolveUsage(TokenUsage? reported, bool completed)
+    {
+        var cap = Request.MaxOutputTokens is { } max ? (long)max * Math.Max(1, Request.Choices) : (long?)null;
+        try
+        {
+            return UsageEstimate.Resolve(reported, completed, Progress, EstimatePromptTokens, cap, Tokenizer);
+        }
+        catch (Exception) when (Tokenizer is not null)
+        {
+            // The local tokenizer could not load or count: the length rules stand in, so the call still settles.
+            _tokenizerFailed = true;
+            return UsageEstimate.Resolve(reported, completed, Progress, EstimatePromptTokens, cap);
+        }
+    }
+
     /// <summary>The serving deployment's tokenizer, when one is available locally (OpenAI models); else null.</summary>
-    private ITokenCounter? Tokenizer => _tokens is not null && Record?.Served is { } served ? _tokens.For(served.Config) : null;
+    private ITokenCounter? Tokenizer => !_tokenizerFailed && _tokens is not null && Record?.Served is { } served ? _tokens.For(served.Config) : null;
 
     /// <summary>The prompt's tokens: counted with the model's tokenizer where one is local, else about four characters a token.</summary>
     private int EstimatePromptTokens() =>
