@@ -39,6 +39,7 @@ public static class GatewayServices
         services.AddGovernance(config.Store);
         services.AddTriggers();
         services.AddSingleton<IRequestAuthenticator>(sp => new MasterKeyAuthenticator(config.MasterKey, sp.GetRequiredService<Keys.KeyCache>()));
+        services.AddSingleton<Tokens.TokenCounters>();
         services.AddSingleton<Pipeline.CallPipeline>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();

@@ -18,7 +18,7 @@ namespace Gateway.Pipeline;
 /// </summary>
 public sealed partial class CallPipeline(
     IRequestAuthenticator auth, GatewayConfig config, ModelRouter router, CallLimiter limiter, SpendRecorder spend,
-    IEnumerable<ICallHook> hooks, ILogger<CallPipeline> log)
+    IEnumerable<ICallHook> hooks, Tokens.TokenCounters tokens, ILogger<CallPipeline> log)
 {
     private readonly ICallHook[] _hooks = hooks.ToArray();
 
@@ -43,7 +43,7 @@ public sealed partial class CallPipeline(
         using var budget = admission?.Budget;
         // Admitted: from here on the call ends in exactly one settle and one spend event, whatever happens.
         var record = kind.IsBillable() ? spend.Start(ctx, timing, caller, kind, request, body.Memory) : null;
-        var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response);
+        var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response, tokens);
         try
         {
             if (await AnswerFromHookAsync(ctx, call)) return;                                  // 8. before-call hooks

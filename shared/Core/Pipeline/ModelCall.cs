@@ -7,6 +7,7 @@ using Gateway.Limits;
 using Gateway.AnthropicApi;
 using Gateway.Routing;
 using Gateway.Spend;
+using Gateway.Tokens;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Pipeline;
@@ -22,10 +23,12 @@ public sealed class ModelCall
 
     private readonly HttpResponse _response;
     private readonly CallBudget? _budget;
+    private readonly TokenCounters? _tokens;
     private int _finished;
+    private bool _tokenizerFailed;
 
     internal ModelCall(CallKind kind, CallerIdentity caller, IModelRequest request, ModelGroup group, GatewayRequestFeature timing,
-        CallRecord? record, CallBudget? budget, HttpResponse response)
+        CallRecord? record, CallBudget? budget, HttpResponse response, TokenCounters? tokens = null)
     {
         Kind = kind;
         Caller = caller;
@@ -35,6 +38,15 @@ public sealed class ModelCall
         Record = record;
         _budget = budget;
         _response = response;
+        _tokens = tokens;
+        // The generated text is kept only when a deployment that may serve the call has a local tokenizer.
+        if (tokens is not null)
+            foreach (var d in group.Deployments)
+                if (tokens.For(d.Config) is not null)
+                {
+                    Progress.CaptureText();
+                    break;
+                }
     }
 
     public CallKind Kind { get; }
@@ -85,8 +97,7 @@ public sealed class ModelCall
         if (reported is not { IsKnown: true } && !ResponseBody.IsEmpty) Progress.Observe(ResponseBody.Span);
         var (usage, estimated) = answeredByHook
             ? (TokenUsage.None, false)
-            : UsageEstimate.Resolve(reported, error is null, Progress, () => TokenEstimate.InputTokens(Request.Root),
-                Request.MaxOutputTokens is { } max ? (long)max * Math.Max(1, Request.Choices) : null);
+            : ResolveUsage(reported, error is null);
         var cost = Record?.Price(usage).Total ?? 0m;
         if (Record is not null && error is null && !_response.HasStarted) _response.Headers[ResponseCostHeader] = cost.ToString(CultureInfo.InvariantCulture);
         var settle = _budget?.SettleAsync(Money.ToNanos(cost), usage.TotalTokens) ?? Task.FromResult(default(LimitHeaders));
@@ -95,4 +106,26 @@ public sealed class ModelCall
         LimitHeadersWriter.Write(_response, settle.Result);
         Outcome = new CallOutcome(usage, estimated, cost, error, answeredByHook);
     }
+
+    private (TokenUsage Usage, bool Estimated) ResolveUsage(TokenUsage? reported, bool completed)
+    {
+        var cap = Request.MaxOutputTokens is { } max ? (long)max * Math.Max(1, Request.Choices) : (long?)null;
+        try
+        {
+            return UsageEstimate.Resolve(reported, completed, Progress, EstimatePromptTokens, cap, Tokenizer);
+        }
+        catch (Exception) when (Tokenizer is not null)
+        {
+            // The local tokenizer could not load or count: the length rules stand in, so the call still settles.
+            _tokenizerFailed = true;
+            return UsageEstimate.Resolve(reported, completed, Progress, EstimatePromptTokens, cap);
+        }
+    }
+
+    /// <summary>The serving deployment's tokenizer, when one is available locally (OpenAI models); else null.</summary>
+    private ITokenCounter? Tokenizer => !_tokenizerFailed && _tokens is not null && Record?.Served is { } served ? _tokens.For(served.Config) : null;
+
+    /// <summary>The prompt's tokens: counted with the model's tokenizer where one is local, else about four characters a token.</summary>
+    private int EstimatePromptTokens() =>
+        Tokenizer is { } tokenizer ? PromptTokens.Count(Request.Root, tokenizer) : TokenEstimate.InputTokens(Request.Root);
 }
