@@ -73,4 +73,20 @@ public static class KeyGateway
 
     public static async Task<JsonElement> ErrorOf(HttpResponseMessage r) =>
         JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("error").Clone();
+
+    /// <summary>
+    /// A key's spend events, waiting (bounded) until <paramref name="expected"/> are in: the event of a call whose
+    /// client left is written as the gateway notices.
+    /// </summary>
+    public static async Task<List<JsonElement>> SpendEventsAsync(this TestGateway gw, string key, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var page = await gw.GetJsonAsync("/spend/logs?limit=100&api_key=" + Gateway.Keys.KeySecrets.Hash(key));
+            var list = page.GetProperty("data").EnumerateArray().ToList();
+            if (list.Count >= expected || DateTime.UtcNow > deadline) return list;
+            await Task.Delay(100);
+        }
+    }
 }

@@ -68,13 +68,13 @@ public sealed class TokenizedUsageSpendTests : IAsyncLifetime
         using (var broken = await PostAsync(http, "case:breaks"))
         {
             await using var body = await broken.Content.ReadAsStreamAsync();
-            var seen = await ReadUntilAsync(body, "running");
+            var seen = await Sse.ReadUntilAsync(body, "running");
             _breakNow.Release();
             seen += await new StreamReader(body).ReadToEndAsync();
             Assert.Contains("upstream_unreachable", seen);
         }
 
-        var events = await EventsAsync(key, 2);
+        var events = await _gw.SpendEventsAsync(key, 2);
         var estimated = Assert.Single(events, e => e.TryGetProperty("usage_estimated", out var v) && v.GetBoolean());
         var o200k = tokens.ForModel("gpt-4o-mini")!;
         var text = string.Concat(Pieces);
@@ -101,28 +101,5 @@ public sealed class TokenizedUsageSpendTests : IAsyncLifetime
         return r;
     }
 
-    private static async Task<string> ReadUntilAsync(Stream body, string text)
-    {
-        var buffer = new byte[4096];
-        var seen = new StringBuilder();
-        while (!seen.ToString().Contains(text))
-        {
-            var n = await body.ReadAsync(buffer);
-            Assert.True(n > 0, "the stream ended before the client meant to stop reading");
-            seen.Append(Encoding.UTF8.GetString(buffer, 0, n));
-        }
-        return seen.ToString();
-    }
 
-    private async Task<List<JsonElement>> EventsAsync(string key, int expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var page = await _gw.GetJsonAsync("/spend/logs?limit=100&api_key=" + KeySecrets.Hash(key));
-            var list = page.GetProperty("data").EnumerateArray().ToList();
-            if (list.Count >= expected || DateTime.UtcNow > deadline) return list;
-            await Task.Delay(100);
-        }
-    }
 }

@@ -88,7 +88,7 @@ public abstract class UnknownUsageSpendTests : IAsyncLifetime
         for (var i = 0; i < Normal; i++) await ReadAllAsync(http, "case:normal", i);
 
         const int total = ClientsLeaving + UpstreamBreaks + Refused + NoUsageChunk + Normal;
-        var events = await EventsAsync(key, total);
+        var events = await _gw.SpendEventsAsync(key, total);
         Assert.Equal(total, events.Count);
         Assert.Equal(total, events.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
 
@@ -136,18 +136,6 @@ public abstract class UnknownUsageSpendTests : IAsyncLifetime
         };
     }
 
-    private async Task<List<JsonElement>> EventsAsync(string key, int expected)
-    {
-        // The event of a call whose client left is written as the gateway notices; wait for it (bounded).
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var page = await _gw.GetJsonAsync("/spend/logs?limit=100&api_key=" + KeySecrets.Hash(key));
-            var list = page.GetProperty("data").EnumerateArray().ToList();
-            if (list.Count >= expected || DateTime.UtcNow > deadline) return list;
-            await Task.Delay(100);
-        }
-    }
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, string marker, int i, bool stream) =>
         http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
@@ -168,7 +156,7 @@ public abstract class UnknownUsageSpendTests : IAsyncLifetime
         using var r = await PostAsync(http, "case:leaving", i, stream: true);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         await using var body = await r.Content.ReadAsStreamAsync();
-        await ReadUntilAsync(body, "jumps over");
+        await Sse.ReadUntilAsync(body, "jumps over");
         // Leaving: disposing the response aborts the connection.
     }
 
@@ -177,25 +165,13 @@ public abstract class UnknownUsageSpendTests : IAsyncLifetime
         using var r = await PostAsync(http, "case:breaks", i, stream: true);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         await using var body = await r.Content.ReadAsStreamAsync();
-        var seen = await ReadUntilAsync(body, "jumps over");
+        var seen = await Sse.ReadUntilAsync(body, "jumps over");
         _breakNow.Release();
         // The gateway ends the stream with an error event after the break.
         seen += await new StreamReader(body).ReadToEndAsync();
         Assert.Contains("upstream_unreachable", seen);
     }
 
-    private static async Task<string> ReadUntilAsync(Stream body, string text)
-    {
-        var buffer = new byte[4096];
-        var seen = new StringBuilder();
-        while (!seen.ToString().Contains(text))
-        {
-            var n = await body.ReadAsync(buffer);
-            Assert.True(n > 0, "the stream ended before the client meant to stop reading");
-            seen.Append(Encoding.UTF8.GetString(buffer, 0, n));
-        }
-        return seen.ToString();
-    }
 }
 
 public sealed class SqliteUnknownUsageSpendTests : UnknownUsageSpendTests
