@@ -40,13 +40,7 @@ public sealed class ModelCall
         _response = response;
         _tokens = tokens;
         // The generated text is kept only when a deployment that may serve the call has a local tokenizer.
-        if (tokens is not null)
-            foreach (var d in group.Deployments)
-                if (tokens.For(d.Config) is not null)
-                {
-                    Progress.CaptureText();
-                    break;
-                }
+        if (tokens?.AnyFor(group) == true) Progress.CaptureText();
     }
 
     public CallKind Kind { get; }

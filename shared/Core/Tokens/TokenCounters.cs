@@ -35,6 +35,12 @@ public sealed class TokenCounters
     /// <summary>How many encodings this instance has loaded so far.</summary>
     public int Loads => Volatile.Read(ref _loads);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Routing.ModelGroup, bool> _groups = new();
+
+    /// <summary>Whether any deployment of the group has a local tokenizer (decided once per group, not per call).</summary>
+    public bool AnyFor(Routing.ModelGroup group) =>
+        _groups.GetOrAdd(group, static (g, self) => g.Deployments.Any(d => self.For(d.Config) is not null), this);
+
     /// <summary>The tokenizer of the deployment's model, or null when none is available locally.</summary>
     public ITokenCounter? For(DeploymentConfig deployment) =>
         deployment.Provider is "openai" or "azure" ? ForModel(BaseModel(deployment)) : null;
