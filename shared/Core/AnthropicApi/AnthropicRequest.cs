@@ -8,18 +8,14 @@ namespace Gateway.AnthropicApi;
 /// A <c>/v1/messages</c> (or <c>count_tokens</c>) body in Anthropic's format, parsed once and checked as Anthropic's
 /// API does. The parsed root is what every later step reads: the passthrough to Anthropic and the translation.
 /// </summary>
-public sealed class AnthropicRequest : IModelRequest
+public sealed class AnthropicRequest : ParsedRequest, IModelRequest
 {
     private static readonly string[] Roles = ["user", "assistant"];
-    private readonly JsonDocument _document;
-
-    private AnthropicRequest(JsonDocument document, string model)
+    private AnthropicRequest(JsonDocument document, string model) : base(document)
     {
-        _document = document;
         Model = model;
     }
 
-    public JsonElement Root => _document.RootElement;
     public string Model { get; }
     public bool Stream { get; private init; }
     public int? MaxOutputTokens { get; private init; }
@@ -33,10 +29,8 @@ public sealed class AnthropicRequest : IModelRequest
     /// <summary>A token count: the same body without <c>max_tokens</c>.</summary>
     public static AnthropicRequest ParseCount(ReadOnlyMemory<byte> body) => Parse(body, counting: true);
 
-    private static AnthropicRequest Parse(ReadOnlyMemory<byte> body, bool counting)
-    {
-        var doc = RequestJson.Parse(body);
-        try
+    private static AnthropicRequest Parse(ReadOnlyMemory<byte> body, bool counting) =>
+        Read(RequestJson.Parse(body), doc =>
         {
             var root = doc.RootElement;
             var model = RequestJson.RequiredString(root, "model", "the name of a model served by this gateway");
@@ -62,13 +56,7 @@ public sealed class AnthropicRequest : IModelRequest
                 MaxOutputTokens = maxTokens,
                 EndUser = user,
             };
-        }
-        catch
-        {
-            doc.Dispose();
-            throw;
-        }
-    }
+        });
 
     private static void Messages(JsonElement root)
     {
@@ -120,6 +108,4 @@ public sealed class AnthropicRequest : IModelRequest
             RequestJson.RequiredString(tool, "name", "the tool's name", at + ".name");
         }
     }
-
-    public void Dispose() => _document.Dispose();
 }

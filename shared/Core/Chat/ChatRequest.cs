@@ -8,16 +8,12 @@ namespace Gateway.Chat;
 /// An OpenAI chat-completions request, kept as the client's own JSON so unknown fields pass through untouched,
 /// with the few fields the gateway acts on read and validated up front.
 /// </summary>
-public sealed class ChatRequest : IModelRequest
+public sealed class ChatRequest : ParsedRequest, IModelRequest
 {
-    private readonly JsonDocument _document;
-
-    private ChatRequest(JsonDocument document)
+    private ChatRequest(JsonDocument document) : base(document)
     {
-        _document = document;
     }
 
-    public JsonElement Root => _document.RootElement;
     public string Model { get; private init; } = "";
     public bool Stream { get; private init; }
 
@@ -52,44 +48,36 @@ public sealed class ChatRequest : IModelRequest
     string? IModelRequest.EndUser => User;
 
     /// <summary>Parses and validates a client's body as OpenAI does; throws a 400 <see cref="GatewayException"/> naming the bad field.</summary>
-    public static ChatRequest Parse(ReadOnlyMemory<byte> body) => Read(RequestJson.Parse(body));
+    public static ChatRequest Parse(ReadOnlyMemory<byte> body) => Read(RequestJson.Parse(body), Build);
 
     /// <summary>Parses a body the gateway translated itself (from another API shape); same checks, deeper nesting allowed.</summary>
-    public static ChatRequest ParseTranslated(ReadOnlyMemory<byte> body) => Read(RequestJson.ParseInternal(body));
+    public static ChatRequest ParseTranslated(ReadOnlyMemory<byte> body) => Read(RequestJson.ParseInternal(body), Build);
 
-    private static ChatRequest Read(JsonDocument doc)
+    private static ChatRequest Build(JsonDocument doc)
     {
-        try
-        {
-            var root = doc.RootElement;
-            var model = RequestJson.RequiredString(root, "model", "the name of a model served by this gateway");
-            ChatValidator.Validate(root);
-            var stream = RequestJson.OptionalBool(root, "stream") ?? false;
-            var wantsUsage = stream && root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
-                && RequestJson.OptionalBool(so, "include_usage") == true;
-            var n = RequestJson.OptionalInt(root, "n", 1, ChatValidator.MaxChoices) ?? 1;
-            var maxOutput = RequestJson.OptionalInt(root, "max_completion_tokens", 1) ?? RequestJson.OptionalInt(root, "max_tokens", 1);
-            string? mock = null;
-            if (root.TryGetProperty("mock_response", out var mr) && mr.ValueKind == JsonValueKind.String) mock = mr.GetString();
+        var root = doc.RootElement;
+        var model = RequestJson.RequiredString(root, "model", "the name of a model served by this gateway");
+        ChatValidator.Validate(root);
+        var stream = RequestJson.OptionalBool(root, "stream") ?? false;
+        var wantsUsage = stream && root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
+            && RequestJson.OptionalBool(so, "include_usage") == true;
+        var n = RequestJson.OptionalInt(root, "n", 1, ChatValidator.MaxChoices) ?? 1;
+        var maxOutput = RequestJson.OptionalInt(root, "max_completion_tokens", 1) ?? RequestJson.OptionalInt(root, "max_tokens", 1);
+        string? mock = null;
+        if (root.TryGetProperty("mock_response", out var mr) && mr.ValueKind == JsonValueKind.String) mock = mr.GetString();
 
-            var user = RequestJson.OptionalString(root, "user");
-            List<string>? tags = null;
-            if (root.TryGetProperty("tags", out var t) && t.ValueKind != JsonValueKind.Null) ReadTags(t, "tags", tags ??= []);
-            if (root.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object && md.TryGetProperty("tags", out var mt)
-                && mt.ValueKind != JsonValueKind.Null)
-                ReadTags(mt, "metadata.tags", tags ??= []);
+        var user = RequestJson.OptionalString(root, "user");
+        List<string>? tags = null;
+        if (root.TryGetProperty("tags", out var t) && t.ValueKind != JsonValueKind.Null) ReadTags(t, "tags", tags ??= []);
+        if (root.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object && md.TryGetProperty("tags", out var mt)
+            && mt.ValueKind != JsonValueKind.Null)
+            ReadTags(mt, "metadata.tags", tags ??= []);
 
-            return new ChatRequest(doc)
-            {
-                Model = model, Stream = stream, ClientWantsUsage = wantsUsage, N = n, MaxOutputTokens = maxOutput, MockResponse = mock, User = user,
-                Tags = tags is null ? [] : tags.Distinct(StringComparer.Ordinal).ToList(),
-            };
-        }
-        catch
+        return new ChatRequest(doc)
         {
-            doc.Dispose();
-            throw;
-        }
+            Model = model, Stream = stream, ClientWantsUsage = wantsUsage, N = n, MaxOutputTokens = maxOutput, MockResponse = mock, User = user,
+            Tags = tags is null ? [] : tags.Distinct(StringComparer.Ordinal).ToList(),
+        };
     }
 
     private static void ReadTags(JsonElement tags, string param, List<string> into)
@@ -103,6 +91,4 @@ public sealed class ChatRequest : IModelRequest
         }
         if (into.Count > MaxTags) throw Errors.InvalidField(param, $"at most {MaxTags} tags");
     }
-
-    public void Dispose() => _document.Dispose();
 }

@@ -6,17 +6,13 @@ using Gateway.Pipeline;
 namespace Gateway.Embeddings;
 
 /// <summary>An OpenAI embeddings request, kept as raw JSON for pass-through, with <c>model</c> and <c>input</c> checked.</summary>
-public sealed class EmbeddingsRequest : IModelRequest
+public sealed class EmbeddingsRequest : ParsedRequest, IModelRequest
 {
-    private readonly JsonDocument _document;
-
-    private EmbeddingsRequest(JsonDocument document, string model)
+    private EmbeddingsRequest(JsonDocument document, string model) : base(document)
     {
-        _document = document;
         Model = model;
     }
 
-    public JsonElement Root => _document.RootElement;
     public string Model { get; }
     public string? EndUser { get; private init; }
     bool IModelRequest.Stream => false;
@@ -26,8 +22,7 @@ public sealed class EmbeddingsRequest : IModelRequest
 
     public static EmbeddingsRequest Parse(ReadOnlyMemory<byte> body)
     {
-        var doc = RequestJson.Parse(body);
-        try
+        return Read(RequestJson.Parse(body), static doc =>
         {
             var root = doc.RootElement;
             var model = RequestJson.RequiredString(root, "model", "the name of an embedding model served by this gateway");
@@ -42,15 +37,8 @@ public sealed class EmbeddingsRequest : IModelRequest
                 throw Errors.InvalidField("encoding_format", "expected 'float' or 'base64'");
             RequestJson.OptionalInt(root, "dimensions", min: 1);
             return new EmbeddingsRequest(doc, model) { EndUser = RequestJson.OptionalString(root, "user") };
-        }
-        catch
-        {
-            doc.Dispose();
-            throw;
-        }
+        });
     }
-
-    public void Dispose() => _document.Dispose();
 }
 
 /// <summary>One attempt of an embeddings request against one deployment.</summary>

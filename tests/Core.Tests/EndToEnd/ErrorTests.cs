@@ -89,7 +89,6 @@ public sealed class ErrorTests : UpstreamGatewayTest
     public async Task Upstream_timeout_is_504()
     {
         Up.Handler = async (ctx, _) => await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted);
-        var started = DateTime.UtcNow;
         var (response, error) = await PostAsync("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}]}""");
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal("upstream_timeout", error.GetProperty("code").GetString());
