@@ -50,7 +50,7 @@ internal sealed partial class ErrorBoundary(RequestDelegate next, ILogger<ErrorB
         {
             // An admitted call that ended without its spend event (an error, a client that left): write it now, before
             // the response completes. The error writers noted the error; otherwise the client left.
-            if (Spend.CallRecord.Of(ctx) is { Emitted: false } call)
+            if (CallRecords.Of(ctx) is { Emitted: false } call)
                 await call.EmitFailureAsync(ctx.RequestAborted.IsCancellationRequested ? Errors.ClientClosed() : Errors.Internal(feature.RequestId));
         }
     }

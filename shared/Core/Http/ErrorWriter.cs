@@ -15,7 +15,7 @@ public static class ErrorWriter
     /// </summary>
     public static async Task WriteAsync(HttpContext ctx, GatewayException error, ReadOnlyMemory<byte> body)
     {
-        Spend.CallRecord.Of(ctx)?.Failed(error);
+        CallRecords.Of(ctx)?.Failed(error);
         var response = ctx.Response;
         response.StatusCode = error.Status;
         response.ContentType = "application/json";

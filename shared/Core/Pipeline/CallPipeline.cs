@@ -42,7 +42,8 @@ public sealed partial class CallPipeline(
         }
         using var budget = admission?.Budget;
         // Admitted: from here on the call ends in exactly one settle and one spend event, whatever happens.
-        var record = kind.IsBillable() ? spend.Start(ctx, timing, caller, kind, request, body.Memory) : null;
+        var record = kind.IsBillable() ? spend.Start(timing, caller, kind, request, body.Memory, TraceIds.Read(ctx.Request.Headers)) : null;
+        if (record is not null) CallRecords.Attach(ctx, record);
         var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response, tokens);
         try
         {

@@ -4,7 +4,6 @@ using Gateway.Http;
 using Gateway.Pricing;
 using Gateway.Routing;
 using Gateway.Spend.Ingest;
-using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Spend;
 
@@ -32,8 +31,6 @@ public sealed class CallRecord
         CallType = callType;
         TraceId = traceId;
     }
-
-    public static CallRecord? Of(HttpContext ctx) => ctx.Features.Get<CallRecord>();
 
     public string CallType { get; }
     public string? TraceId { get; }

@@ -2,7 +2,6 @@ using Gateway.Auth;
 using Gateway.Http;
 using Gateway.Pipeline;
 using Gateway.Pricing;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Spend;
@@ -10,23 +9,20 @@ namespace Gateway.Spend;
 /// <summary>Starts a <see cref="CallRecord"/> for each admitted call and hands its finished event to the sink.</summary>
 public sealed partial class SpendRecorder(PriceBook prices, SpendHandOff handOff, BodyCapture bodies, TimeProvider time, ILogger<SpendRecorder> log)
 {
-    /// <summary>Trace ids are taken from the W3C <c>traceparent</c> header, else <c>x-trace-id</c>, else the request id is used.</summary>
-    private const string TraceParent = "traceparent";
-
     private readonly HashSet<string> _unpricedWarned = new(StringComparer.Ordinal);
 
     public PriceBook Prices => prices;
     public BodyCapture Bodies => bodies;
     public DateTimeOffset Now => time.GetUtcNow();
 
-    public CallRecord Start(HttpContext ctx, GatewayRequestFeature timing, CallerIdentity caller, CallKind kind, IModelRequest request, ReadOnlyMemory<byte> body)
+    /// <param name="traceId">The caller's trace id (<see cref="Http.TraceIds"/>); the request id stands in when there is none.</param>
+    public CallRecord Start(GatewayRequestFeature timing, CallerIdentity caller, CallKind kind, IModelRequest request, ReadOnlyMemory<byte> body, string? traceId)
     {
-        var record = new CallRecord(this, timing, caller, kind.SpendName(), TraceIdOf(ctx.Request.Headers), time.GetUtcNow());
+        var record = new CallRecord(this, timing, caller, kind.SpendName(), traceId, time.GetUtcNow());
         record.Describe(request.Model, request.Stream, request.EndUser, request.Tags);
         // A copy the call owns: the pooled request buffer goes back to the pool when the request ends, and another
         // request's prompt must never land in this call's log.
         if (bodies.Enabled) record.RequestBody = bodies.Copy(body);
-        ctx.Features.Set(record);
         return record;
     }
 
@@ -42,13 +38,6 @@ public sealed partial class SpendRecorder(PriceBook prices, SpendHandOff handOff
         lock (_unpricedWarned)
             if (!_unpricedWarned.Add(name)) return;
         LogUnpriced(log, e.ModelGroup ?? e.Model, name);
-    }
-
-    private static string? TraceIdOf(IHeaderDictionary headers)
-    {
-        // traceparent: version-traceid-parentid-flags; the trace id is the 32 hex digits after the first dash.
-        if (headers.TryGetValue(TraceParent, out var tp) && tp.ToString() is { Length: >= 55 } t && t[2] == '-') return t.Substring(3, 32);
-        return headers.TryGetValue("x-trace-id", out var x) && x.ToString() is { Length: > 0 and <= 128 } id ? id : null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No price for model group {Group} ({Model}): its calls are booked at $0 and their spend events say priced=false. Add input_cost_per_token/output_cost_per_token to its model_info.")]
