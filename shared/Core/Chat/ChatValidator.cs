@@ -30,13 +30,13 @@ internal static class ChatValidator
             else if (p.NameEquals("top_p"u8)) RequestJson.Number(p.Value, "top_p", 0, 1);
             else if (p.NameEquals("presence_penalty"u8)) RequestJson.Number(p.Value, "presence_penalty", -2, 2);
             else if (p.NameEquals("frequency_penalty"u8)) RequestJson.Number(p.Value, "frequency_penalty", -2, 2);
-            else if (p.NameEquals("n"u8)) RequestJson.OptionalInt(root, "n", 1, MaxChoices);
-            else if (p.NameEquals("max_tokens"u8)) RequestJson.OptionalInt(root, "max_tokens", 1);
-            else if (p.NameEquals("max_completion_tokens"u8)) RequestJson.OptionalInt(root, "max_completion_tokens", 1);
-            else if (p.NameEquals("top_logprobs"u8)) RequestJson.OptionalInt(root, "top_logprobs", 0, 20);
+            else if (p.NameEquals("n"u8)) RequestJson.Int(p.Value, "n", 1, MaxChoices);
+            else if (p.NameEquals("max_tokens"u8)) RequestJson.Int(p.Value, "max_tokens", 1);
+            else if (p.NameEquals("max_completion_tokens"u8)) RequestJson.Int(p.Value, "max_completion_tokens", 1);
+            else if (p.NameEquals("top_logprobs"u8)) RequestJson.Int(p.Value, "top_logprobs", 0, 20);
             else if (p.NameEquals("logprobs"u8) || p.NameEquals("parallel_tool_calls"u8) || p.NameEquals("store"u8) || p.NameEquals("stream"u8))
-                RequestJson.OptionalBool(root, p.Name);
-            else if (p.NameEquals("user"u8) || p.NameEquals("reasoning_effort"u8)) RequestJson.OptionalString(root, p.Name);
+                RequestJson.Bool(p.Value, p.Name);
+            else if (p.NameEquals("user"u8) || p.NameEquals("reasoning_effort"u8)) RequestJson.String(p.Value, p.Name);
             else if (p.NameEquals("seed"u8) && (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt64(out _)))
                 throw RequestJson.InvalidType("seed", "an integer", p.Value);
             else if (p.NameEquals("stop"u8)) Stop(p.Value);

@@ -54,28 +54,29 @@ public static class RequestJson
         return s;
     }
 
-    public static string? OptionalString(JsonElement obj, string name, string? param = null)
-    {
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw InvalidType(param ?? name, "a string", v);
-    }
+    public static string? OptionalString(JsonElement obj, string name, string? param = null) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? String(v, param ?? name) : null;
 
-    public static bool? OptionalBool(JsonElement obj, string name, string? param = null)
+    public static string String(JsonElement v, string param) =>
+        v.ValueKind == JsonValueKind.String ? v.GetString()! : throw InvalidType(param, "a string", v);
+
+    public static bool? OptionalBool(JsonElement obj, string name, string? param = null) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? Bool(v, param ?? name) : null;
+
+    public static bool Bool(JsonElement v, string param) => v.ValueKind switch
     {
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw InvalidType(param ?? name, "a boolean", v),
-        };
-    }
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw InvalidType(param, "a boolean", v),
+    };
 
     /// <summary>An optional integer within [min, max]; fractions, strings and numbers past Int32 are refused.</summary>
-    public static int? OptionalInt(JsonElement obj, string name, int min, int max = int.MaxValue, string? param = null)
+    public static int? OptionalInt(JsonElement obj, string name, int min, int max = int.MaxValue, string? param = null) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? Int(v, param ?? name, min, max) : null;
+
+    /// <summary>An integer within [min, max]; fractions, strings and numbers past Int32 are refused.</summary>
+    public static int Int(JsonElement v, string param, int min, int max = int.MaxValue)
     {
-        param ??= name;
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind != JsonValueKind.Number) throw InvalidType(param, "an integer", v);
         if (!v.TryGetInt64(out var n))
         {
