@@ -54,4 +54,25 @@ public sealed class AotBinaryTests
         Assert.Equal(2, code);
         Assert.Contains("GATEWAY_MASTER_KEY", output);
     }
+
+    [Fact]
+    public async Task Startup_trace_times_each_step_up_to_the_first_proxied_answer()
+    {
+        var binary = Binary();
+        var port = GatewayProcess.FreePort();
+        await using var gw = await GatewayProcess.StartAsync(binary, ["--startup-trace"], Path.GetDirectoryName(binary)!, port,
+            new Dictionary<string, string> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString() });
+        Assert.DoesNotContain("startup trace", gw.Output); // only once a call has been answered
+        await GatewaySdkChecks.MockAnswersAsync(gw.BaseAddress);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!gw.Output.Contains("POST /v1/chat/completions -> 200") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var output = gw.Output;
+        string[] steps = ["before main", "main entered", "config loaded", "host builder created", "services registered", "app built",
+            "routes mapped", "listening", "GET /health/liveliness -> 200", "POST /v1/chat/completions -> 200"];
+        var at = steps.Select(step => output.IndexOf(step, StringComparison.Ordinal)).ToArray();
+        Assert.All(at, i => Assert.True(i >= 0, "missing step in:\n" + output));
+        Assert.Equal(at.Order(), at); // in start-up order
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "startup trace"));
+    }
 }

@@ -2,6 +2,7 @@ using Gateway.Config;
 using Gateway.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ public static class GatewayApp
     {
         var env = options.Environment;
         var loaded = options.Config ?? ConfigLocator.Load(args, env);
+        StartupTrace.Mark("config loaded");
         var masterKey = NonEmpty(env("GATEWAY_MASTER_KEY")) ?? NonEmpty(env("LITELLM_MASTER_KEY")) ?? loaded.MasterKey;
         var config = loaded with { MasterKey = masterKey, Store = Keys.StoreSettings.From(env), Spend = Spend.SpendSettings.From(env) };
         foreach (var (name, value) in config.EnvironmentVariables)
@@ -23,7 +25,8 @@ public static class GatewayApp
 
         // No config-reload file watcher: it would walk the whole working directory at start-up (cold starts) and
         // the gateway reads gateway.yaml once anyway.
-        var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+        var builder = WebApplication.CreateSlimBuilder([.. StartupTrace.WithoutFlag(args), "--hostBuilder:reloadConfigOnChange=false"]);
+        StartupTrace.Mark("host builder created");
         var urls = ListenAddresses.Resolve(builder.Configuration["urls"], options);
         ListenAddresses.EnsureSafe(urls, masterKey, options);
         builder.WebHost.UseUrls(urls);
@@ -49,9 +52,13 @@ public static class GatewayApp
 
         builder.Services.AddGateway(config, env);
         options.ConfigureServices?.Invoke(builder.Services);
+        StartupTrace.Mark("services registered");
 
         var app = builder.Build();
+        StartupTrace.Mark("app built");
+        if (StartupTrace.Enabled) app.Use(TraceFirstRequests);
         app.MapGateway();
+        StartupTrace.Mark("routes mapped");
         StartupReport.Register(app, config);
         return app;
     }
@@ -59,6 +66,7 @@ public static class GatewayApp
     /// <summary>Builds and runs until shut down. A bad config or unsafe setup exits with code 2 and a plain message.</summary>
     public static async Task<int> RunAsync(string[] args, GatewayHostOptions options)
     {
+        StartupTrace.Begin(args);
         if (options.Environment("GATEWAY_INLINE_SCHEDULING") != "0") PreferInlineSocketCompletions();
         WebApplication app;
         try
@@ -93,6 +101,15 @@ public static class GatewayApp
         const string name = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
         if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(name)))
             System.Environment.SetEnvironmentVariable(name, "1");
+    }
+
+    /// <summary>With <c>--startup-trace</c>: marks each request until the first POST (a model call), then reports.</summary>
+    private static async Task TraceFirstRequests(Microsoft.AspNetCore.Http.HttpContext ctx, Func<Task> next)
+    {
+        await next();
+        var step = $"{ctx.Request.Method} {ctx.Request.Path} -> {ctx.Response.StatusCode}";
+        if (HttpMethods.IsPost(ctx.Request.Method)) StartupTrace.Report(step);
+        else StartupTrace.Mark(step);
     }
 
     private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

@@ -16,6 +16,7 @@ internal static partial class StartupReport
         var router = app.Services.GetRequiredService<ModelRouter>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            StartupTrace.Mark("listening");
             foreach (var warning in config.Warnings) ConfigWarning(log, config.Source, warning);
             Serving(log, string.Join(", ", app.Urls), config.Source, string.Join(", ", router.Groups.Select(g => g.Name)));
             if (config.MasterKey is null) AuthOff(log);
