@@ -9,9 +9,14 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Health;
 
-/// <summary>Unauthenticated probes: liveness (the process answers) and readiness (config loaded, models routable).</summary>
-public sealed class HealthEndpoints(ModelRouter router, GatewayConfig config, IRequestAuthenticator auth)
+/// <summary>
+/// Unauthenticated probes: liveness (the process answers, as soon as the listener is up) and readiness (config loaded,
+/// models routable, and the stores answer: it waits up to <see cref="StoreWait"/> for them, then says 503).
+/// </summary>
+public sealed class HealthEndpoints(ModelRouter router, GatewayConfig config, IRequestAuthenticator auth, StoreReadiness stores)
 {
+    public static readonly TimeSpan StoreWait = TimeSpan.FromSeconds(5);
+
     private static readonly byte[] Alive = "\"I'm alive!\""u8.ToArray();
 
     public static string Version { get; } =
@@ -19,14 +24,17 @@ public sealed class HealthEndpoints(ModelRouter router, GatewayConfig config, IR
 
     public Task LivenessAsync(HttpContext ctx) => JsonResponse.WriteAsync(ctx, Alive, GatewayRequestFeature.Get(ctx)!);
 
-    public Task ReadinessAsync(HttpContext ctx)
+    public async Task ReadinessAsync(HttpContext ctx)
     {
+        var (storesReady, db) = await stores.CheckAsync(StoreWait, ctx.RequestAborted);
         var ready = new Readiness(
-            "healthy",
+            storesReady ? "healthy" : "unhealthy",
+            db,
             router.Groups.Count(),
             config.Deployments.Count,
             auth is MasterKeyAuthenticator { Enabled: false } ? "off" : "master_key",
             Version);
-        return JsonResponse.WriteAsync(ctx, JsonSerializer.SerializeToUtf8Bytes(ready, GatewayJsonContext.Api.Readiness), GatewayRequestFeature.Get(ctx)!);
+        await JsonResponse.WriteAsync(ctx, JsonSerializer.SerializeToUtf8Bytes(ready, GatewayJsonContext.Api.Readiness), GatewayRequestFeature.Get(ctx)!,
+            statusCode: storesReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

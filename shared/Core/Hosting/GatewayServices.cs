@@ -45,6 +45,8 @@ public static class GatewayServices
         services.AddSingleton<MessagesEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<ModelsEndpoints>();
+        services.AddSingleton<StoreReadiness>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoreReadiness>());
         services.AddSingleton<HealthEndpoints>();
         return services;
     }

@@ -40,6 +40,8 @@ public sealed record DeploymentParamsView(
 /// <summary><c>GET /health/readiness</c>.</summary>
 public sealed record Readiness(
     [property: JsonPropertyName("status")] string Status,
+    /// <summary>The stores: <c>connected</c>, <c>connecting</c> or <c>unreachable</c> (LiteLLM's field name).</summary>
+    [property: JsonPropertyName("db")] string Db,
     [property: JsonPropertyName("models")] int Models,
     [property: JsonPropertyName("deployments")] int Deployments,
     [property: JsonPropertyName("auth")] string Auth,

@@ -67,6 +67,7 @@ public sealed class AuthAndDiscoveryTests : UpstreamGatewayTest
     {
         using var doc = JsonDocument.Parse(await Gw.Http.GetStringAsync("/health/readiness"));
         Assert.Equal("healthy", doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal("connected", doc.RootElement.GetProperty("db").GetString());
         Assert.Equal(4, doc.RootElement.GetProperty("models").GetInt32());
         Assert.Equal("master_key", doc.RootElement.GetProperty("auth").GetString());
     }

@@ -7,6 +7,9 @@ namespace Gateway.Spend.Ingest;
 /// </summary>
 public interface ISpendStore
 {
+    /// <summary>Creates what the store needs (tables, schema) and opens its connection; idempotent.</summary>
+    Task InitializeAsync(CancellationToken ct = default) => Task.CompletedTask;
+
     /// <summary>Writes the events not yet ingested; returns how many were new.</summary>
     Task<int> IngestAsync(IReadOnlyList<SpendEvent> events, CancellationToken ct = default);
 
