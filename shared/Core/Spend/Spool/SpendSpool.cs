@@ -10,6 +10,12 @@ namespace Gateway.Spend.Spool;
 /// and moved into SQLite off the request path. A journal is locked by its process while it lives; journals left by
 /// processes that died are moved in at start-up. Ingest is idempotent, so a line moved twice counts once.
 /// <para>
+/// The journal is the crash copy. While this process lives, the drain takes the appended events from memory (each with
+/// the JSON line already written, which the store keeps as the log row), so a drain neither reads nor parses the file.
+/// When that in-memory copy would grow past <see cref="DefaultMaxInMemory"/> events, or a drain fails, the copy is dropped and
+/// drains read the journal from where the last one ended, until they catch up.
+/// </para>
+/// <para>
 /// The journal's backlog (appended, not yet in SQLite) is bounded by <c>GATEWAY_SPEND_JOURNAL_MAX_MB</c>. Past half of it
 /// (the high-water mark), or when a drain fails, the store is falling behind: <see cref="BehindCount"/> counts it and a
 /// warning is logged at most every 30 s. At the bound an append waits for the drainer (backpressure) instead of failing
@@ -22,6 +28,8 @@ public sealed partial class SpendSpool : IAsyncDisposable
 {
     private const long RotateBytes = 1 << 20;
     private const int MaxBatch = 500;
+    /// <summary>Events kept in memory for the drain by default; past it the journal alone holds the backlog (bounded memory).</summary>
+    public const int DefaultMaxInMemory = 20_000;
     public const long DefaultMaxBytes = 256L * 1024 * 1024;
     private static readonly TimeSpan WarnEvery = TimeSpan.FromSeconds(30);
 
@@ -37,14 +45,24 @@ public sealed partial class SpendSpool : IAsyncDisposable
     private long _drained, _appended, _behind;
     private long _lastWarnTicks = long.MinValue;
     private TaskCompletionSource _drainedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The events of journal bytes [_drained, _appended), in order, unless _fromFile: then the journal is the only copy.
+    // Guarded by _memory, never by _append: an append at the bound holds _append while it waits for a drain.
+    private readonly Lock _memory = new();
+    private List<JournaledSpendEvent> _inMemory = [];
+    private bool _fromFile;
+    private readonly ISerializedSpendIngest? _serializedIngest;
+    private readonly int _maxInMemory;
 
-    public SpendSpool(string directory, ISpendStore store, ILogger<SpendSpool> log, long maxBytes = DefaultMaxBytes, TimeProvider? time = null)
+    public SpendSpool(string directory, ISpendStore store, ILogger<SpendSpool> log, long maxBytes = DefaultMaxBytes, TimeProvider? time = null,
+        int maxInMemory = DefaultMaxInMemory)
     {
+        _maxInMemory = maxInMemory;
         _directory = directory;
         _store = store;
         _log = log;
         _maxBytes = maxBytes;
         _time = time ?? TimeProvider.System;
+        _serializedIngest = store as ISerializedSpendIngest;
     }
 
     public string Directory => _directory;
@@ -57,6 +75,12 @@ public sealed partial class SpendSpool : IAsyncDisposable
 
     public long HighWaterBytes => _maxBytes / 2;
 
+    /// <summary>True while drains take events from memory; false while the journal is the only copy of the backlog.</summary>
+    public bool DrainsFromMemory
+    {
+        get { lock (_memory) return !_fromFile; }
+    }
+
     /// <summary>
     /// Appends the batch; once this returns the events survive this process being killed. When the backlog would pass
     /// the bound, waits for the drainer to make room (a batch larger than the whole bound waits for an empty journal).
@@ -64,10 +88,18 @@ public sealed partial class SpendSpool : IAsyncDisposable
     public async Task AppendAsync(IReadOnlyList<SpendEvent> batch, CancellationToken ct)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(batch.Count * 1024);
-        foreach (var e in batch)
+        var lines = new JournaledSpendEvent[batch.Count];
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            using (var w = new Utf8JsonWriter(buffer)) JsonSerializer.Serialize(w, e, SpendJson.Default.SpendEvent);
-            System.Buffers.BuffersExtensions.Write(buffer, "\n"u8);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var start = buffer.WrittenCount;
+                JsonSerializer.Serialize(w, batch[i], SpendJson.Default.SpendEvent);
+                w.Flush();
+                lines[i] = new JournaledSpendEvent(batch[i], System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan[start..]));
+                System.Buffers.BuffersExtensions.Write(buffer, "\n"u8);
+                w.Reset();
+            }
         }
         await _append.WaitAsync(ct);
         try
@@ -80,13 +112,28 @@ public sealed partial class SpendSpool : IAsyncDisposable
             var journal = Journal();
             journal.Write(buffer.WrittenSpan);
             journal.Flush(); // into the kernel: a kill -9 no longer loses it
-            Interlocked.Add(ref _appended, buffer.WrittenCount);
+            lock (_memory)
+            {
+                Interlocked.Add(ref _appended, buffer.WrittenCount);
+                if (!_fromFile)
+                {
+                    if (_inMemory.Count + lines.Length <= _maxInMemory) _inMemory.AddRange(lines);
+                    else SwitchToFile();
+                }
+            }
             if (PendingBytes > HighWaterBytes) NoteBehind("the journal is over its high-water mark");
         }
         finally
         {
             _append.Release();
         }
+    }
+
+    /// <summary>Under <see cref="_memory"/>: drop the in-memory copy; drains read the journal from where the last one ended.</summary>
+    private void SwitchToFile()
+    {
+        _fromFile = true;
+        _inMemory = [];
     }
 
     /// <summary>A drain failed: the store is behind; the lines stay in the journal for the next drain.</summary>
@@ -112,13 +159,24 @@ public sealed partial class SpendSpool : IAsyncDisposable
         {
             if (_journal is null) return;
             var path = _journalPath;
-            List<SpendEvent> events;
-            long end;
-            await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-                (events, end) = Read(file, path, _drained);
-            for (var i = 0; i < events.Count; i += MaxBatch)
-                await _store.IngestAsync(events.GetRange(i, Math.Min(MaxBatch, events.Count - i)), ct);
+            var (events, end) = await TakeAsync(path);
+            try
+            {
+                for (var i = 0; i < events.Count; i += MaxBatch)
+                    await IngestAsync(events.GetRange(i, Math.Min(MaxBatch, events.Count - i)), ct);
+            }
+            catch
+            {
+                // What was taken from memory is in the journal too: read it from there next time.
+                lock (_memory) SwitchToFile();
+                throw;
+            }
             Interlocked.Exchange(ref _drained, end);
+            lock (_memory)
+            {
+                // Caught up after draining from the file: new events are kept in memory again.
+                if (_fromFile && end == Interlocked.Read(ref _appended)) _fromFile = false;
+            }
             if (end >= RotateBytes) await RotateAsync(path, end);
         }
         finally
@@ -127,6 +185,25 @@ public sealed partial class SpendSpool : IAsyncDisposable
             SignalDrained(); // after a failure too: a waiting append re-checks and waits again
         }
     }
+
+    /// <summary>The events appended since the last drain, and the journal offset they end at: from memory, else from the file.</summary>
+    private async Task<(List<JournaledSpendEvent> Events, long End)> TakeAsync(string path)
+    {
+        lock (_memory)
+        {
+            if (!_fromFile)
+            {
+                var taken = _inMemory;
+                _inMemory = [];
+                return (taken, Interlocked.Read(ref _appended));
+            }
+        }
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return Read(file, path, Interlocked.Read(ref _drained));
+    }
+
+    private Task<int> IngestAsync(List<JournaledSpendEvent> events, CancellationToken ct) =>
+        _serializedIngest is { } serialized ? serialized.IngestSerializedAsync(events, ct) : _store.IngestAsync(events.ConvertAll(e => e.Event), ct);
 
     /// <summary>Moves in the journals of processes that are gone (their lock is free), then deletes them.</summary>
     public async Task RecoverAsync(CancellationToken ct = default)
@@ -149,7 +226,7 @@ public sealed partial class SpendSpool : IAsyncDisposable
                 // Read through the handle that holds the lock: a second open would conflict with it.
                 var (events, _) = Read(owner, path, 0);
                 for (var i = 0; i < events.Count; i += MaxBatch)
-                    await _store.IngestAsync(events.GetRange(i, Math.Min(MaxBatch, events.Count - i)), ct);
+                    await IngestAsync(events.GetRange(i, Math.Min(MaxBatch, events.Count - i)), ct);
                 if (events.Count > 0) LogRecovered(_log, events.Count, Path.GetFileName(path));
             }
             File.Delete(path);
@@ -170,7 +247,8 @@ public sealed partial class SpendSpool : IAsyncDisposable
 
     private async Task RotateAsync(string path, long drainedTo)
     {
-        await _append.WaitAsync();
+        // Never wait here: an append at the journal's bound holds the lock until this drain signals. The next drain rotates.
+        if (!await _append.WaitAsync(0)) return;
         try
         {
             // Only when nothing was appended since the drain read: then the whole file is in the store.
@@ -189,13 +267,13 @@ public sealed partial class SpendSpool : IAsyncDisposable
     }
 
     /// <summary>The complete lines after <paramref name="offset"/>, and where the last complete one ends.</summary>
-    private (List<SpendEvent> Events, long End) Read(FileStream file, string path, long offset)
+    private (List<JournaledSpendEvent> Events, long End) Read(FileStream file, string path, long offset)
     {
         if (file.Length <= offset) return ([], offset);
         file.Position = offset;
         var bytes = new byte[file.Length - offset];
         file.ReadExactly(bytes);
-        var events = new List<SpendEvent>();
+        var events = new List<JournaledSpendEvent>();
         var start = 0;
         for (var i = 0; i < bytes.Length; i++)
         {
@@ -203,7 +281,8 @@ public sealed partial class SpendSpool : IAsyncDisposable
             var line = bytes.AsSpan(start, i - start);
             try
             {
-                if (JsonSerializer.Deserialize(line, SpendJson.Default.SpendEvent) is { } e) events.Add(e);
+                if (JsonSerializer.Deserialize(line, SpendJson.Default.SpendEvent) is { } e)
+                    events.Add(new JournaledSpendEvent(e, System.Text.Encoding.UTF8.GetString(line)));
             }
             catch (JsonException)
             {

@@ -12,11 +12,17 @@ namespace Gateway.Stores.Sqlite;
 /// Indexes: <c>spend_logs_key</c> (key, time) for per-key logs, <c>spend_logs_time</c> otherwise; rollups by
 /// (dimension, day, value).
 /// </summary>
-public sealed class SqliteSpendStore(string path) : ISpendStore
+public sealed class SqliteSpendStore(string path) : ISpendStore, ISerializedSpendIngest
 {
     private readonly SqliteDatabase _db = SqliteDatabase.At(path);
 
-    public Task<int> IngestAsync(IReadOnlyList<SpendEvent> events, CancellationToken ct = default) => _db.WriteAsync(async (c, tx) =>
+    public Task InitializeAsync(CancellationToken ct = default) => _db.EnsureCreatedAsync();
+
+    public Task<int> IngestAsync(IReadOnlyList<SpendEvent> events, CancellationToken ct = default) =>
+        IngestSerializedAsync([.. events.Select(e => new JournaledSpendEvent(e, JsonSerializer.Serialize(e, SpendJson.Default.SpendEvent)))], ct);
+
+    /// <summary>The embedded journal's path: each event's JSON line becomes its log row as it is.</summary>
+    public Task<int> IngestSerializedAsync(IReadOnlyList<JournaledSpendEvent> events, CancellationToken ct = default) => _db.WriteAsync(async (c, tx) =>
     {
         // One prepared statement per table, re-bound per row (SQLite looks parameters up by name, linearly, so one
         // huge multi-row statement costs quadratic time). A log row that was already there adds nothing.
@@ -27,10 +33,10 @@ public sealed class SqliteSpendStore(string path) : ISpendStore
             VALUES($a,$b,$c,$d,$e,$f,$g,$h,$i)
             """, 9))
         {
-            foreach (var e in events)
+            foreach (var (e, json) in events)
             {
                 Bind(insert, e.Id, SpendDimensions.DayText(e.Day), e.StartTime.ToUnixTimeMilliseconds(), SpendDimensions.KeyOf(e), e.TeamId, e.UserId,
-                    e.ModelGroup ?? e.Model, SpendDimensions.Nanos(e), JsonSerializer.Serialize(e, SpendJson.Default.SpendEvent));
+                    e.ModelGroup ?? e.Model, SpendDimensions.Nanos(e), json);
                 if (await insert.ExecuteNonQueryAsync(ct) == 0) continue;
                 written++;
                 foreach (var (dimension, value) in SpendDimensions.Of(e))
