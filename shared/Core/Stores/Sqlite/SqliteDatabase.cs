@@ -79,9 +79,18 @@ public sealed class SqliteDatabase
     {
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(ct);
-        await ExecAsync(c, null, "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;", ct);
+        // Per physical connection, not per open: pooled connections keep their settings, and a call opens one or two.
+        if (c.Handle is { } handle && !Configured.TryGetValue(handle, out _))
+        {
+            await ExecAsync(c, null, "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;", ct);
+            Configured.AddOrUpdate(handle, Marker);
+        }
         return c;
     }
+
+    // The physical connections (SQLite handles, which the pool reuses) whose pragmas are set.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
+    private static readonly object Marker = new();
 
     /// <summary>Runs one statement with positional parameters <c>$a</c>, <c>$b</c>, ... (null becomes SQL NULL).</summary>
     public static async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params object?[] args)
