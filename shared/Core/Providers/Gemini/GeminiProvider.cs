@@ -11,14 +11,17 @@ namespace Gateway.Providers.Gemini;
 /// Adapter for Google AI Studio's Gemini API (<c>gemini/...</c>): <c>POST {base}/models/{model}:generateContent</c>, and
 /// <c>:streamGenerateContent?alt=sse</c> for streams, with the key in <c>x-goog-api-key</c>.
 /// </summary>
-public sealed class GeminiProvider(DeploymentConfig deployment, UpstreamClient client, TimeProvider time) : IChatProvider
+public sealed partial class GeminiProvider(DeploymentConfig deployment, UpstreamClient client, TimeProvider time) : IChatProvider
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly string _model = VersionedBase(deployment.ApiBase!) + "/models/" + Uri.EscapeDataString(deployment.UpstreamModel);
 
     /// <summary>An <c>api_base</c> given without an API version (e.g. a proxy's root) gets <c>/v1beta</c>, the version AI Studio serves.</summary>
-    private static string VersionedBase(string apiBase) =>
-        System.Text.RegularExpressions.Regex.IsMatch(apiBase, @"/v\d+(alpha|beta)?$") ? apiBase : apiBase + "/v1beta";
+    private static string VersionedBase(string apiBase) => EndsWithVersion().IsMatch(apiBase) ? apiBase : apiBase + "/v1beta";
+
+    // Source-generated: a regex built at run time would bring the whole regex engine into the binary.
+    [System.Text.RegularExpressions.GeneratedRegex(@"/v\d+(alpha|beta)?$")]
+    private static partial System.Text.RegularExpressions.Regex EndsWithVersion();
 
     public async Task<UpstreamResult> CompleteAsync(ChatCall call, CancellationToken ct)
     {
