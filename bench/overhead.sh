@@ -11,6 +11,8 @@
 # Usage:   bench/overhead.sh
 #          GATEWAY_BIN=/path/to/gateway bench/overhead.sh     # use a prebuilt AOT binary, skip the publish
 #          REBUILD=1 bench/overhead.sh                        # force a fresh publish
+#          BASE_BIN=/path/to/other/gateway bench/overhead.sh  # also measure another build (say main's) in the same run:
+#                                                             # every scenario runs direct, gateway, base in turn
 # Needs:   wrk (apt-get install -y wrk), node, taskset, dotnet (only to publish).
 #
 # Knobs (env): DURATION=10 WARMUP=2 CONNS=16 TTFB_N=300 CHUNK_GAP_MS=1 REPEAT=1 UP_PORT=18141 GW_PORT=18142
@@ -26,6 +28,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-2}"; CONNS="${CONNS:-16}"; TTFB_N="${TTFB_N:-300}"; REPEAT="${REPEAT:-1}"
 CHUNK_GAP_MS="${CHUNK_GAP_MS:-1}"; UP_PORT="${UP_PORT:-18141}"; GW_PORT="${GW_PORT:-18142}"; PIN="${PIN:-split}"
+BASE_PORT="${BASE_PORT:-$((GW_PORT + 1))}"
 SCENARIOS="${SCENARIOS:-lat ttfb thr}"; GATEWAY_ENV="${GATEWAY_ENV:-}"
 BUILD_DIR="${BUILD_DIR:-$HERE/results/.build}"
 OUT="${OUT:-$HERE/results/$(date +%Y%m%d-%H%M%S)}"
@@ -93,7 +96,7 @@ stop_pid() {
   kill "$1" 2>/dev/null; for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 CFG_DIR=
-cleanup() { local p; for p in "${STARTED[@]}"; do stop_pid "$p"; done; [ -n "$CFG_DIR" ] && rm -rf "$CFG_DIR"; }
+cleanup() { local p; for p in "${STARTED[@]}"; do stop_pid "$p"; done; [ -n "$CFG_DIR" ] && rm -rf "$CFG_DIR" "${EXTRA_DIRS[@]}"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 trap 'exit 141' PIPE   # e.g. piped into head: still stop the servers
@@ -163,30 +166,50 @@ general_settings:
 EOF
 cp "$CFG_DIR/gateway.yaml" "$OUT/gateway.yaml"
 
-T0=$(($(date +%s%N) / 1000000))
-# The subshell, env and taskset all exec, so $! is the gateway's own PID (its /proc/PID/stat gives the CPU time).
-# It runs in the config's temp dir, like a deployment whose working dir holds only the app.
-# shellcheck disable=SC2086
-(cd "$CFG_DIR" && exec env $GATEWAY_ENV ${GW_CPUS:+taskset -c $GW_CPUS} "$BIN" --config "$CFG_DIR/gateway.yaml" \
-  --urls "http://127.0.0.1:$GW_PORT") > "$OUT/gateway.log" 2>&1 &
-GW_PID=$!; STARTED+=("$GW_PID")
-if ! READY_MS=$(wait_ready "$GATEWAY" "$GW_PID" "$T0"); then
-  echo "!! gateway never answered 200 (log: $OUT/gateway.log)" >&2; tail -20 "$OUT/gateway.log" >&2; exit 1
-fi
+start_gateway() {  # binary port log -> sets STARTED_PID and READY_MS; each gateway gets its own copy of the config dir
+  local dir; dir=$(mktemp -d "${TMPDIR:-/tmp}/gateway-bench-run.XXXXXX"); cp "$CFG_DIR/gateway.yaml" "$dir/"; EXTRA_DIRS+=("$dir")
+  T0=$(($(date +%s%N) / 1000000))
+  # The subshell, env and taskset all exec, so $! is the gateway's own PID (its /proc/PID/stat gives the CPU time).
+  # It runs in the config's temp dir, like a deployment whose working dir holds only the app.
+  # shellcheck disable=SC2086
+  (cd "$dir" && exec env $GATEWAY_ENV ${GW_CPUS:+taskset -c $GW_CPUS} "$1" --config "$dir/gateway.yaml" \
+    --urls "http://127.0.0.1:$2") > "$3" 2>&1 &
+  STARTED_PID=$!; STARTED+=("$STARTED_PID")
+  if ! READY_MS=$(wait_ready "http://127.0.0.1:$2/v1" "$STARTED_PID" "$T0"); then
+    echo "!! gateway $1 never answered 200 (log: $3)" >&2; tail -20 "$3" >&2; exit 1
+  fi
+}
+EXTRA_DIRS=()
+start_gateway "$BIN" "$GW_PORT" "$OUT/gateway.log"; GW_PID=$STARTED_PID
 printf 'gateway\tstartup\t1\tready_ms=%s cpu_ticks=0 rss_kb=%s hwm_kb=%s threads=0\n' "$READY_MS" \
   "$(status_kb "$GW_PID" VmRSS)" "$(status_kb "$GW_PID" VmHWM)" >> "$RES"
 echo "-- fake upstream (pid $UP_PID) at $UPSTREAM; gateway (pid $GW_PID) at $GATEWAY: first proxied 200 after $READY_MS ms"
+BASE_PID=
+if [ -n "${BASE_BIN:-}" ]; then
+  [ -x "$BASE_BIN" ] || { echo "BASE_BIN=$BASE_BIN is not an executable" >&2; exit 1; }
+  BASE_BIN="$(cd "$(dirname "$BASE_BIN")" && pwd)/$(basename "$BASE_BIN")"
+  port_busy "$BASE_PORT" && { echo "port $BASE_PORT is in use; set BASE_PORT" >&2; exit 1; }
+  start_gateway "$BASE_BIN" "$BASE_PORT" "$OUT/base.log"; BASE_PID=$STARTED_PID
+  printf 'base\tstartup\t1\tready_ms=%s cpu_ticks=0 rss_kb=%s hwm_kb=%s threads=0\n' "$READY_MS" \
+    "$(status_kb "$BASE_PID" VmRSS)" "$(status_kb "$BASE_PID" VmHWM)" >> "$RES"
+  echo "base=$BASE_BIN" >> "$OUT/meta.txt"
+  echo "-- base gateway $BASE_BIN (pid $BASE_PID) at http://127.0.0.1:$BASE_PORT/v1: first proxied 200 after $READY_MS ms"
+fi
 # Direct and gateway runs alternate, so both see the same background load (the idle one costs nothing meanwhile).
 for sc in $SCENARIOS; do
   for r in $(seq "$REPEAT"); do
     run_one direct "$UPSTREAM" "$sc" "$UP_PID" "$r"
     run_one gateway "$GATEWAY" "$sc" "$GW_PID" "$r"
+    [ -n "$BASE_PID" ] && run_one base "http://127.0.0.1:$BASE_PORT/v1" "$sc" "$BASE_PID" "$r"
   done
 done
 sleep 1   # let in-flight work settle before reading memory
-printf 'gateway\tafter\t1\tcpu_ticks=0 rss_kb=%s hwm_kb=%s threads=%s\n' "$(status_kb "$GW_PID" VmRSS)" \
-  "$(status_kb "$GW_PID" VmHWM)" "$(ls "/proc/$GW_PID/task" | wc -l)" >> "$RES"
-stop_pid "$GW_PID"
+for t in gateway base; do
+  p=$GW_PID; [ "$t" = base ] && p=$BASE_PID; [ -n "$p" ] || continue
+  printf '%s\tafter\t1\tcpu_ticks=0 rss_kb=%s hwm_kb=%s threads=%s\n' "$t" "$(status_kb "$p" VmRSS)" \
+    "$(status_kb "$p" VmHWM)" "$(ls "/proc/$p/task" | wc -l)" >> "$RES"
+  stop_pid "$p"
+done
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "loadavg_after=$LOAD_AFTER" >> "$OUT/meta.txt"

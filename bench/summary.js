@@ -70,6 +70,23 @@ if (rows['direct/thr'] || rows['gateway/thr']) {
   row('errors (socket + non-2xx)', f(d('sock_err') + d('status_err'), 0), f(g('sock_err') + g('status_err'), 0), '');
 }
 
+if (rows['base/lat'] || rows['base/ttfb'] || rows['base/thr']) {
+  // Another build measured in the same run (BASE_BIN): the ratios are what to compare across runs.
+  out.push('');
+  out.push('same run, this build vs BASE_BIN (ratio = this / base; lower is better)');
+  out.push(`  ${''.padEnd(44)}${'this'.padStart(10)}${'base'.padStart(10)}${'ratio'.padStart(8)}`);
+  const cmp = (label, a, b, d = 0) => out.push(`  ${label.padEnd(44)}${f(a, d).padStart(10)}${f(b, d).padStart(10)}${f(a / b, 2).padStart(8)}`);
+  cmp('CPU per request, non-streaming, 1 conn (us)', cpuPerReq('gateway', 'lat', 'reqs'), cpuPerReq('base', 'lat', 'reqs'));
+  cmp('CPU per request, streaming, 1 conn (us)', cpuPerReq('gateway', 'ttfb', 'n'), cpuPerReq('base', 'ttfb', 'n'));
+  cmp(`CPU per request, non-streaming, ${conns} conns (us)`, cpuPerReq('gateway', 'thr', 'reqs'), cpuPerReq('base', 'thr', 'reqs'));
+  cmp('added p50 latency, non-streaming (ms)', (get('gateway', 'lat', 'p50_us') - get('direct', 'lat', 'p50_us')) / 1e3,
+    (get('base', 'lat', 'p50_us') - get('direct', 'lat', 'p50_us')) / 1e3, 3);
+  cmp('added time to first streamed byte p50 (ms)', (get('gateway', 'ttfb', 'ttfb_p50_us') - get('direct', 'ttfb', 'ttfb_p50_us')) / 1e3,
+    (get('base', 'ttfb', 'ttfb_p50_us') - get('direct', 'ttfb', 'ttfb_p50_us')) / 1e3, 3);
+  cmp(`requests/s, ${conns} conns`, get('gateway', 'thr', 'rps'), get('base', 'thr', 'rps'));
+  cmp('RSS after load (MB)', get('gateway', 'after', 'rss_kb') / 1024, get('base', 'after', 'rss_kb') / 1024, 1);
+}
+
 if (rows['gateway/after']) {
   out.push('');
   out.push('gateway process');
