@@ -13,6 +13,7 @@
 #          REBUILD=1 bench/overhead.sh                        # force a fresh publish
 #          BASE_BIN=/path/to/other/gateway bench/overhead.sh  # also measure another build (say main's) in the same run:
 #                                                             # every scenario runs direct, gateway, base in turn
+#                                                             # (BASE_ENV: its environment, default GATEWAY_ENV)
 # Needs:   wrk (apt-get install -y wrk), node, taskset, dotnet (only to publish).
 #
 # Knobs (env): DURATION=10 WARMUP=2 CONNS=16 TTFB_N=300 CHUNK_GAP_MS=1 REPEAT=1 UP_PORT=18141 GW_PORT=18142
@@ -166,13 +167,13 @@ general_settings:
 EOF
 cp "$CFG_DIR/gateway.yaml" "$OUT/gateway.yaml"
 
-start_gateway() {  # binary port log -> sets STARTED_PID and READY_MS; each gateway gets its own copy of the config dir
+start_gateway() {  # binary port log env -> sets STARTED_PID and READY_MS; each gateway gets its own copy of the config dir
   local dir; dir=$(mktemp -d "${TMPDIR:-/tmp}/gateway-bench-run.XXXXXX"); cp "$CFG_DIR/gateway.yaml" "$dir/"; EXTRA_DIRS+=("$dir")
   T0=$(($(date +%s%N) / 1000000))
   # The subshell, env and taskset all exec, so $! is the gateway's own PID (its /proc/PID/stat gives the CPU time).
   # It runs in the config's temp dir, like a deployment whose working dir holds only the app.
   # shellcheck disable=SC2086
-  (cd "$dir" && exec env $GATEWAY_ENV ${GW_CPUS:+taskset -c $GW_CPUS} "$1" --config "$dir/gateway.yaml" \
+  (cd "$dir" && exec env $4 ${GW_CPUS:+taskset -c $GW_CPUS} "$1" --config "$dir/gateway.yaml" \
     --urls "http://127.0.0.1:$2") > "$3" 2>&1 &
   STARTED_PID=$!; STARTED+=("$STARTED_PID")
   if ! READY_MS=$(wait_ready "http://127.0.0.1:$2/v1" "$STARTED_PID" "$T0"); then
@@ -180,7 +181,7 @@ start_gateway() {  # binary port log -> sets STARTED_PID and READY_MS; each gate
   fi
 }
 EXTRA_DIRS=()
-start_gateway "$BIN" "$GW_PORT" "$OUT/gateway.log"; GW_PID=$STARTED_PID
+start_gateway "$BIN" "$GW_PORT" "$OUT/gateway.log" "$GATEWAY_ENV"; GW_PID=$STARTED_PID
 printf 'gateway\tstartup\t1\tready_ms=%s cpu_ticks=0 rss_kb=%s hwm_kb=%s threads=0\n' "$READY_MS" \
   "$(status_kb "$GW_PID" VmRSS)" "$(status_kb "$GW_PID" VmHWM)" >> "$RES"
 echo "-- fake upstream (pid $UP_PID) at $UPSTREAM; gateway (pid $GW_PID) at $GATEWAY: first proxied 200 after $READY_MS ms"
@@ -189,7 +190,7 @@ if [ -n "${BASE_BIN:-}" ]; then
   [ -x "$BASE_BIN" ] || { echo "BASE_BIN=$BASE_BIN is not an executable" >&2; exit 1; }
   BASE_BIN="$(cd "$(dirname "$BASE_BIN")" && pwd)/$(basename "$BASE_BIN")"
   port_busy "$BASE_PORT" && { echo "port $BASE_PORT is in use; set BASE_PORT" >&2; exit 1; }
-  start_gateway "$BASE_BIN" "$BASE_PORT" "$OUT/base.log"; BASE_PID=$STARTED_PID
+  start_gateway "$BASE_BIN" "$BASE_PORT" "$OUT/base.log" "${BASE_ENV-$GATEWAY_ENV}"; BASE_PID=$STARTED_PID
   printf 'base\tstartup\t1\tready_ms=%s cpu_ticks=0 rss_kb=%s hwm_kb=%s threads=0\n' "$READY_MS" \
     "$(status_kb "$BASE_PID" VmRSS)" "$(status_kb "$BASE_PID" VmHWM)" >> "$RES"
   echo "base=$BASE_BIN" >> "$OUT/meta.txt"
