@@ -92,6 +92,21 @@ public sealed class EventHubsProducerSinkTests
     }
 
     [Fact]
+    public async Task A_crafted_end_user_id_cannot_keep_a_calls_spend_off_the_hub()
+    {
+        // The request's "user" field is free-form and reaches the event: 2 MB of it would make the event unsendable.
+        var producer = new RecordingProducer(maxBatchBytes: 4 * 1024);
+        var crafted = SpendEvents.Of("crafted-user", KeyA, 100) with { EndUser = new string('u', 2_000_000) };
+
+        await Sink(producer).WriteAsync([crafted, SpendEvents.Of("next", KeyA)], CancellationToken.None);
+
+        var sent = producer.Sent.SelectMany(b => b.Events).ToList();
+        Assert.Equal(["crafted-user", "next"], sent.Select(e => e.Id));
+        Assert.Equal(new string('u', EventHubsProducerSink.SlimEndUserLength), sent[0].EndUser);
+        Assert.Equal((0.0000123m, KeyA), (sent[0].Spend, sent[0].KeyHash));
+    }
+
+    [Fact]
     public void Events_carry_their_json_and_request_id()
     {
         var e = SpendEvents.Of("req-json", KeyA);

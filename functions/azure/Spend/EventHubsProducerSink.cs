@@ -45,11 +45,10 @@ public sealed partial class EventHubsProducerSink(EventHubProducerClient produce
                     batch = await producer.CreateBatchAsync(options, ct);
                     if (batch.TryAdd(data)) continue;
                 }
-                // Too large for an empty batch. Only the stored bodies (store_prompts_in_spend_logs) can make an event
-                // that large; the spend without them still reaches the hub, rather than nothing.
-                if (!batch.TryAdd(ToEventData(e with { RequestBody = null, ResponseBody = null })))
-                    throw new InvalidOperationException($"Spend event {e.Id} does not fit an empty Event Hubs batch of {batch.MaximumSizeInBytes} bytes, even without its bodies.");
-                LogBodiesDropped(log, e.Id, batch.MaximumSizeInBytes);
+                // Too large for an empty batch: the spend without its bulk still reaches the hub, rather than nothing.
+                if (!batch.TryAdd(ToEventData(Slimmed(e))))
+                    throw new InvalidOperationException($"Spend event {e.Id} does not fit an empty Event Hubs batch of {batch.MaximumSizeInBytes} bytes, even slimmed.");
+                LogSlimmed(log, e.Id, batch.MaximumSizeInBytes);
             }
             if (batch.Count > 0) await producer.SendAsync(batch, ct);
         }
@@ -58,6 +57,20 @@ public sealed partial class EventHubsProducerSink(EventHubProducerClient produce
             batch?.Dispose();
         }
     }
+
+    /// <summary>Longest end user id kept when an event must be slimmed to fit.</summary>
+    internal const int SlimEndUserLength = 256;
+
+    /// <summary>
+    /// The event without the parts a caller can make large: the stored bodies (store_prompts_in_spend_logs) and the
+    /// request's free-form <c>user</c> field. Everything that counts (tokens, cost, key, team, model, tags) stays.
+    /// </summary>
+    internal static SpendEvent Slimmed(SpendEvent e) => e with
+    {
+        RequestBody = null,
+        ResponseBody = null,
+        EndUser = e.EndUser is { Length: > SlimEndUserLength } u ? u[..SlimEndUserLength] : e.EndUser,
+    };
 
     /// <summary>The event's JSON as the body, as the REST transport sends it; the spend-ingest trigger reads it as a string.</summary>
     internal static EventData ToEventData(SpendEvent e) =>
@@ -105,8 +118,8 @@ public sealed partial class EventHubsProducerSink(EventHubProducerClient produce
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spend sink {Sink} could not connect to {Hub} at start ({Reason}); the first hand-off tries again")]
     private static partial void LogConnectFailed(ILogger log, string sink, string hub, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Spend event {RequestId} is over the hub's {MaxBytes}-byte batch limit with its stored bodies; sent without them")]
-    private static partial void LogBodiesDropped(ILogger log, string requestId, long maxBytes);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spend event {RequestId} is over the hub's {MaxBytes}-byte batch limit; sent without its stored bodies and with its end user id cut to 256 characters")]
+    private static partial void LogSlimmed(ILogger log, string requestId, long maxBytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Spend sink {Sink} closed")]
     private static partial void LogClosed(ILogger log, string sink);
