@@ -10,7 +10,7 @@ namespace Gateway.Functions.Azure.Tests;
 /// </summary>
 public sealed class AotBinaryTests
 {
-    private static string Binary()
+    internal static string Binary()
     {
         var path = Environment.GetEnvironmentVariable("GATEWAY_AOT_BINARY");
         Assert.False(string.IsNullOrEmpty(path), "GATEWAY_AOT_BINARY is not set: run ./test.sh, which publishes the AOT binary first.");

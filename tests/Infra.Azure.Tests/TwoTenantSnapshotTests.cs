@@ -145,6 +145,32 @@ public sealed class TwoTenantSnapshotTests
     }
 
     [Fact]
+    public async Task SpendProducerNeedsNoInfraChange()
+    {
+        // The Event Hubs SDK producer (the default transport, amqp) runs on what the template already sets: no transport
+        // setting (so amqp), the trigger's namespace, the app's own identity (its Data Sender role on its own hub is checked
+        // in RolesAreGrantedOnTheNarrowestResource), and a namespace reachable over AMQP (no network rules leaving only 443).
+        var resources = await ResourcesAsync();
+        var ns = Assert.Single(OfType(resources, "Microsoft.EventHub/namespaces"));
+        Assert.Equal("Enabled", ns["properties"]!["publicNetworkAccess"]!.GetValue<string>());
+        Assert.Empty(OfType(resources, "Microsoft.EventHub/namespaces/networkRuleSets"));
+        foreach (var tenant in Tenants)
+        {
+            var settings = AppSettings(Site(resources, tenant));
+            Assert.DoesNotContain("GATEWAY_EVENTHUBS_TRANSPORT", settings.Keys);
+            Assert.DoesNotContain("GATEWAY_EVENTHUBS_ENDPOINT", settings.Keys);
+            Assert.Equal(settings["SpendEventHub__fullyQualifiedNamespace"], settings["GATEWAY_EVENTHUBS_NAMESPACE"]);
+            Assert.Equal(settings["SPEND_EVENTHUB_NAME"], settings["GATEWAY_EVENTHUBS_HUB"]);
+            Assert.Equal(settings["SpendEventHub__clientId"], settings["AZURE_CLIENT_ID"]);
+            // A host name, as the SDK takes it: the namespace's service bus endpoint without its scheme and port.
+            var host = settings["GATEWAY_EVENTHUBS_NAMESPACE"];
+            Assert.Contains("serviceBusEndpoint", host, StringComparison.Ordinal);
+            Assert.Contains("'https://', ''", host, StringComparison.Ordinal);
+            Assert.Contains("':443/', ''", host, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task EachTenantHasItsOwnLockedDownStorage()
     {
         var resources = await ResourcesAsync();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Gateway.Tests.Processes;
@@ -114,6 +115,30 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     /// <summary>SIGKILL: no shutdown, no flushing, as a crashed or evicted instance ends.</summary>
     public void Kill() => _process.Kill();
+
+    /// <summary>SIGTERM, as the Functions host or Lambda stops an instance: the process shuts down gracefully.</summary>
+    public void Terminate()
+    {
+        if (SendSignal(_process.Id, 15) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Waits for the process to exit on its own and returns its exit code; fails the test past the limit.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        using var cts = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"gateway did not exit within {limit.TotalSeconds} s:\n{Output}");
+        }
+        return _process.ExitCode;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {

@@ -6,13 +6,15 @@ namespace Gateway.Spend;
 /// Hands each finished event to the sink before the response completes. A call that finds no write in progress writes
 /// its event itself, on its own flow (a sink that completes synchronously, like the journal, costs no thread hop).
 /// Calls that arrive during a write share the next one (group commit). Each write gets bounded retries, and one that
-/// still fails is logged and counted; the caller's response goes on either way.
+/// still fails is logged and counted; the caller's response goes on either way. At shutdown the container disposes it
+/// before the sink it depends on, and disposal waits for the writes still under way, so a sink closes after its last event.
 /// </summary>
-public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> log, SpendHandOffOptions options)
+public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> log, SpendHandOffOptions options) : IAsyncDisposable
 {
     private readonly object _gate = new();
     private List<Pending> _queue = [];
     private bool _writing;
+    private TaskCompletionSource? _idle;
     private long _handedOff, _lost, _batches;
 
     /// <summary>
@@ -53,7 +55,7 @@ public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> 
             lock (_gate)
             {
                 more = _queue.Count > 0;
-                if (!more) _writing = false;
+                if (!more) SetIdle();
             }
             // Calls that queued during this write: one background loop writes them in batches.
             if (more) _ = Task.Run(WriteLoopAsync);
@@ -69,7 +71,7 @@ public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> 
             {
                 if (_queue.Count == 0)
                 {
-                    _writing = false;
+                    SetIdle();
                     return;
                 }
                 if (_queue.Count <= options.MaxBatch)
@@ -87,6 +89,33 @@ public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> 
             Interlocked.Add(ref ok ? ref _handedOff : ref _lost, batch.Count);
             foreach (var p in batch) p.Done.TrySetResult();
         }
+    }
+
+    /// <summary>Called under the gate when the last write ends with nothing queued.</summary>
+    private void SetIdle()
+    {
+        _writing = false;
+        _idle?.TrySetResult();
+        _idle = null;
+    }
+
+    /// <summary>Waits (up to <see cref="SpendHandOffOptions.ShutdownFlushTimeout"/>) for the write under way and the events queued behind it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task idle;
+        lock (_gate) idle = _writing ? (_idle ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task : Task.CompletedTask;
+        try
+        {
+            await idle.WaitAsync(options.ShutdownFlushTimeout);
+        }
+        catch (TimeoutException)
+        {
+            int queued;
+            lock (_gate) queued = _queue.Count;
+            LogUnflushed(log, sink.Name, options.ShutdownFlushTimeout.TotalSeconds, queued);
+        }
+        var (handedOff, lost, batches, _) = Counts;
+        LogTotals(log, sink.Name, handedOff, lost, batches);
     }
 
     private async Task<bool> WriteWithRetriesAsync(List<SpendEvent> events)
@@ -122,6 +151,12 @@ public sealed partial class SpendHandOff(ISpendSink sink, ILogger<SpendHandOff> 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spend sink {Sink} write failed (attempt {Attempt}): {Reason}; retrying")]
     private static partial void LogRetry(ILogger log, string sink, int attempt, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spend sink {Sink} still busy {Seconds} s into shutdown, with {Queued} event(s) queued behind the write under way")]
+    private static partial void LogUnflushed(ILogger log, string sink, double seconds, int queued);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Spend hand-off to {Sink} closed: {HandedOff} event(s) handed off, {Lost} lost, {Batches} sink write(s)")]
+    private static partial void LogTotals(ILogger log, string sink, long handedOff, long lost, long batches);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Lost {Count} spend event(s) after {Attempts} attempts on sink {Sink} (first request id {RequestId})")]
     private static partial void LogLost(ILogger log, Exception e, int count, string sink, int attempts, string requestId);
 }
@@ -133,4 +168,6 @@ public sealed record SpendHandOffOptions
     public int Attempts { get; init; } = 3;
     public TimeSpan Backoff { get; init; } = TimeSpan.FromMilliseconds(50);
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How long shutdown waits for writes still under way: one batch's attempts, with room to spare.</summary>
+    public TimeSpan ShutdownFlushTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }

@@ -42,9 +42,8 @@ public static class SpendServices
         services.TryAddSingleton<ISpendStore>(_ => SpendStoreFactory.Create(config.Store));
         services.TryAddSingleton<SpendIngest>();
         services.TryAddKeyedSingleton(EventHubsSpendSink.Scope, (_, _) => new AzureTokenSource(() => new DefaultAzureCredential(), EventHubsSpendSink.Scope));
-        services.TryAddSingleton<ISpendSink>(sp => config.Spend.Sink == SpendSettings.EventHubsSink
-            ? new EventHubsSpendSink(sp.GetRequiredService<Providers.UpstreamClient>().Http, config.Spend.EventHubUri!,
-                sp.GetRequiredKeyedService<AzureTokenSource>(EventHubsSpendSink.Scope))
+        services.TryAddSingleton<ISpendSink>(sp => config.Spend.EventHubs is { } hub
+            ? EventHubsSink(sp, hub)
             : new StoreSpendSink(sp.GetRequiredService<SpendIngest>(), config.Store.Kind,
                 config.Spend.RollupsFromStream ? (ISpendLogAppender)sp.GetRequiredService<ISpendStore>() : null));
         services.TryAddSingleton(new SpendHandOffOptions());
@@ -53,6 +52,16 @@ public static class SpendServices
         services.TryAddSingleton<SpendRecorder>();
         services.TryAddSingleton<SpendEndpoints>();
         return services;
+    }
+
+    /// <summary>REST is built in; the SDK transports come from the host (<see cref="IEventHubsSdkTransport"/>).</summary>
+    private static ISpendSink EventHubsSink(IServiceProvider sp, EventHubsSettings hub)
+    {
+        if (hub.Transport == EventHubsTransport.Rest)
+            return new EventHubsSpendSink(sp.GetRequiredService<Providers.UpstreamClient>().Http, hub.RestUri,
+                sp.GetRequiredKeyedService<AzureTokenSource>(EventHubsSpendSink.Scope));
+        return sp.GetService<IEventHubsSdkTransport>()?.CreateSink(hub) ?? throw new Hosting.StartupException(
+            $"GATEWAY_EVENTHUBS_TRANSPORT={hub.Transport.ToString().ToLowerInvariant()} needs the Event Hubs SDK, which only the Azure host carries; use GATEWAY_EVENTHUBS_TRANSPORT=rest on this host.");
     }
 
     /// <summary>LiteLLM's spend routes: master key, or a virtual key reading its own spend.</summary>

@@ -5,8 +5,7 @@ namespace Gateway.Spend;
 /// <summary>
 /// Where spend events go, from the environment. <c>GATEWAY_SPEND_SINK</c>: <c>store</c> (default: straight into the
 /// store <c>GATEWAY_STORE</c> names, the embedded and AWS setting) or <c>eventhubs</c> (Azure: onto the hub the
-/// spend-ingest function reads), with <c>GATEWAY_EVENTHUBS_NAMESPACE</c> (<c>name</c>, <c>name.servicebus.windows.net</c>
-/// or a full URL) and <c>GATEWAY_EVENTHUBS_HUB</c> (default <c>spend</c>). <c>GATEWAY_SPEND_ROLLUPS</c>: <c>inline</c>
+/// spend-ingest function reads; see <see cref="Sinks.EventHubsSettings"/>). <c>GATEWAY_SPEND_ROLLUPS</c>: <c>inline</c>
 /// (default: the hand-off writes the log and the rollups) or <c>stream</c> (DynamoDB: the hand-off is one conditional
 /// write of the log item, and the table's stream, delivered to <c>/events</c>, adds the rollups).
 /// <c>GATEWAY_SPEND_JOURNAL_MAX_MB</c> (default 256) bounds the embedded journal's backlog (see <see cref="Spool.SpendSpool"/>).
@@ -17,7 +16,8 @@ public sealed record SpendSettings
     public const string EventHubsSink = "eventhubs";
 
     public string Sink { get; init; } = StoreSink;
-    public Uri? EventHubUri { get; init; }
+    /// <summary>The hub and transport, when <see cref="Sink"/> is <c>eventhubs</c>.</summary>
+    public Sinks.EventHubsSettings? EventHubs { get; init; }
     public bool RollupsFromStream { get; init; }
     public long JournalMaxBytes { get; init; } = Spool.SpendSpool.DefaultMaxBytes;
 
@@ -42,13 +42,6 @@ public sealed record SpendSettings
             journalMax = (long)(n * 1024 * 1024);
         }
         if (sink == StoreSink) return new SpendSettings { RollupsFromStream = rollups == "stream", JournalMaxBytes = journalMax };
-        var ns = Get("GATEWAY_EVENTHUBS_NAMESPACE")
-            ?? throw new ConfigException("environment", ["GATEWAY_SPEND_SINK=eventhubs needs GATEWAY_EVENTHUBS_NAMESPACE (the Event Hubs namespace)."]);
-        var hub = Get("GATEWAY_EVENTHUBS_HUB") ?? "spend";
-        var baseUri = ns.Contains("://", StringComparison.Ordinal) ? ns.TrimEnd('/')
-            : ns.Contains('.', StringComparison.Ordinal) ? "https://" + ns : $"https://{ns}.servicebus.windows.net";
-        if (!Uri.TryCreate($"{baseUri}/{Uri.EscapeDataString(hub)}", UriKind.Absolute, out var uri))
-            throw new ConfigException("environment", [$"GATEWAY_EVENTHUBS_NAMESPACE: '{ns}' is not a namespace name or URL."]);
-        return new SpendSettings { Sink = EventHubsSink, EventHubUri = uri };
+        return new SpendSettings { Sink = EventHubsSink, EventHubs = Sinks.EventHubsSettings.From(Get) };
     }
 }

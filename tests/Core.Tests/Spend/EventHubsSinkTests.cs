@@ -13,7 +13,8 @@ namespace Gateway.Tests.Spend;
 /// <summary>
 /// The Event Hubs sink against a loopback server that checks the REST send-batch contract: path and api-version,
 /// content type, a bearer token issued for the Event Hubs audience, and a body of messages whose Body is the event and
-/// whose partition key is the key hash. A failing hub never fails the user's call.
+/// whose partition key is the key hash. A failing hub never fails the user's call. (The REST transport; the SDK
+/// transports live in the Azure host and are tested in tests/Functions.Azure.UnitTests.)
 /// </summary>
 public sealed class EventHubsSinkTests
 {
@@ -45,6 +46,7 @@ public sealed class EventHubsSinkTests
             ["GATEWAY_SPEND_SINK"] = "eventhubs",
             ["GATEWAY_EVENTHUBS_NAMESPACE"] = fake.BaseAddress.ToString().TrimEnd('/'),
             ["GATEWAY_EVENTHUBS_HUB"] = "spend",
+            ["GATEWAY_EVENTHUBS_TRANSPORT"] = "rest",
         }, services => services.AddKeyedSingleton(EventHubsSpendSink.Scope, new AzureTokenSource(() => credential, EventHubsSpendSink.Scope)));
         return (gw, fake, credential);
     }
@@ -107,5 +109,22 @@ public sealed class EventHubsSinkTests
         var handOff = gw.Services.GetRequiredService<SpendHandOff>();
         Assert.Equal(1, handOff.Counts.Lost);
         Assert.Equal(new SpendHandOffOptions().Attempts, hub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task The_sdk_transports_are_refused_at_start_on_a_host_without_the_sdk()
+    {
+        // Core alone (as in the AWS binary) carries no AMQP code: amqp, the default, must say so at start, not at the first call.
+        foreach (var transport in new[] { "", "amqp", "amqpwebsockets" })
+        {
+            var e = await Assert.ThrowsAsync<Gateway.Hosting.StartupException>(() => TestGateway.StartAsync(Yaml.Config(), new Dictionary<string, string>
+            {
+                ["GATEWAY_SPEND_SINK"] = "eventhubs",
+                ["GATEWAY_EVENTHUBS_NAMESPACE"] = "ns1",
+                ["GATEWAY_EVENTHUBS_TRANSPORT"] = transport,
+            }));
+            Assert.Contains("GATEWAY_EVENTHUBS_TRANSPORT=rest", e.Message);
+            Assert.Contains(transport is "" ? "amqp" : transport, e.Message);
+        }
     }
 }

@@ -5,7 +5,8 @@ using Gateway.Providers.Azure;
 namespace Gateway.Spend.Sinks;
 
 /// <summary>
-/// Sends events to Event Hubs with the REST send-batch API: <c>POST https://{namespace}/{hub}/messages</c>,
+/// The <c>rest</c> transport (<c>GATEWAY_EVENTHUBS_TRANSPORT=rest</c>), for networks that open only HTTPS and any host
+/// without the SDK. Sends events to Event Hubs with the REST send-batch API: <c>POST https://{namespace}/{hub}/messages</c>,
 /// <c>Content-Type: application/vnd.microsoft.servicebus.json</c>, a body of <c>[{"Body": "...", "BrokerProperties":
 /// {"PartitionKey": "..."}}]</c>, and an Entra token for <c>https://eventhubs.azure.net/</c> from the app's identity.
 /// The partition key is the key hash, so one key's events stay in order. Batches over the 1 MB request limit are split.
@@ -18,7 +19,7 @@ public sealed class EventHubsSpendSink(HttpClient http, Uri hubUri, AzureTokenSo
 
     private readonly Uri _messages = new(hubUri.ToString().TrimEnd('/') + "/messages?timeout=60&api-version=2014-01");
 
-    public string Name => "eventhubs";
+    public string Name => "eventhubs (rest)";
 
     public async Task WriteAsync(IReadOnlyList<SpendEvent> batch, CancellationToken ct)
     {
