@@ -115,3 +115,23 @@ internal static class DayOf
 {
     public static DateOnly Day(this DateTimeOffset t) => DateOnly.FromDateTime(t.UtcDateTime);
 }
+
+/// <summary>Load for file-size tests: events of about 1.3 KB of JSON each (as the issue measured real calls), evenly over a span.</summary>
+public static class RetentionLoad
+{
+    private static readonly string Note = new('x', 700);
+
+    public static List<SpendEvent> Events(int count, string prefix, DateTimeOffset start, TimeSpan span) =>
+    [
+        .. Enumerable.Range(0, count).Select(i =>
+        {
+            var at = start + span * i / count;
+            return new SpendEvent
+            {
+                Id = $"req_{prefix}_{i:D7}", CallType = "chat_completion", StartTime = at, EndTime = at.AddSeconds(1), Model = "gpt", ModelGroup = "gpt",
+                KeyHash = "hash-" + (i % 7), TeamId = "team-" + (i % 3), Status = SpendStatus.Success, PromptTokens = 100, CompletionTokens = 20,
+                Spend = 0.0001m, Metadata = new System.Text.Json.Nodes.JsonObject { ["note"] = Note },
+            };
+        }),
+    ];
+}

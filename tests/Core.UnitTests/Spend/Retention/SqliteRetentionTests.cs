@@ -22,21 +22,8 @@ public sealed class SqliteRetentionTests : SpendRetentionContract, IDisposable
     protected override ISpendStore Store => _store;
     protected override ISpendLogPurge Purge => _store;
 
-    /// <summary>Events of about 1.3 KB of JSON each, as the issue measured real calls, spread over <paramref name="days"/> days.</summary>
-    private static List<SpendEvent> Heavy(int perDay, int days, string prefix, DateTimeOffset start)
-    {
-        var text = new string('x', 700);
-        return [.. Enumerable.Range(0, perDay * days).Select(i =>
-        {
-            var at = start.AddSeconds(i * (86_400.0 * days / (perDay * days)));
-            return new SpendEvent
-            {
-                Id = $"req_{prefix}_{i:D7}", CallType = "chat_completion", StartTime = at, EndTime = at.AddSeconds(1), Model = "gpt", ModelGroup = "gpt",
-                KeyHash = "hash-" + (i % 7), TeamId = "team-" + (i % 3), Status = SpendStatus.Success, PromptTokens = 100, CompletionTokens = 20,
-                Spend = 0.0001m, Metadata = new System.Text.Json.Nodes.JsonObject { ["note"] = text },
-            };
-        })];
-    }
+    private static List<SpendEvent> Heavy(int perDay, int days, string prefix, DateTimeOffset start) =>
+        RetentionLoad.Events(perDay * days, prefix, start, TimeSpan.FromDays(days));
 
     private long Pragma(string name)
     {
