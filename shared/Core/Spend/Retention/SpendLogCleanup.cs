@@ -14,13 +14,25 @@ public sealed partial class SpendLogCleanup(ISpendLogPurge purge, GatewayConfig 
     public const int TriggerBudget = 20_000;
 
     private readonly SemaphoreSlim _running = new(1, 1);
+    private readonly Lock _gate = new();
+    private readonly List<(int Runs, TaskCompletionSource<PurgeResult> Done)> _waiters = [];
     private DateTimeOffset _due = DateTimeOffset.MinValue;
-    private TaskCompletionSource<PurgeResult> _next = NewRun();
+    private int _runs;
+    private PurgeResult? _last;
 
     public SpendLogRetention Retention => config.SpendLogRetention;
 
-    /// <summary>Completes when the next run ends (tests wait on it instead of sleeping).</summary>
-    public Task<PurgeResult> NextRun => Volatile.Read(ref _next).Task;
+    /// <summary>Completes, with the latest result, once <paramref name="runs"/> runs have ended (tests wait on it instead of sleeping).</summary>
+    public Task<PurgeResult> WhenRunsCompleted(int runs)
+    {
+        lock (_gate)
+        {
+            if (_runs >= runs) return Task.FromResult(_last ?? PurgeResult.Nothing);
+            var done = new TaskCompletionSource<PurgeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((runs, done));
+            return done.Task;
+        }
+    }
 
     /// <summary>Runs when due and not already running; null when it did not run.</summary>
     public async Task<PurgeResult?> RunIfDueAsync(int maxRows, CancellationToken ct = default)
@@ -41,24 +53,39 @@ public sealed partial class SpendLogCleanup(ISpendLogPurge purge, GatewayConfig 
     {
         var now = time.GetUtcNow();
         var cutoff = Retention.Cutoff(now)!.Value;
-        var run = Interlocked.Exchange(ref _next, NewRun());
+        PurgeResult result;
         try
         {
-            var result = await purge.PurgeAsync(cutoff, maxRows, ct);
-            if (result.Finished) _due = now + Retention.Interval;
-            if (result.Deleted > 0 || !result.Finished)
-                LogPurged(log, result.Deleted, cutoff, result.Finished ? "done" : "more to do on the next run", result.Note ?? "");
-            run.TrySetResult(result);
-            return result;
+            result = await purge.PurgeAsync(cutoff, maxRows, ct);
         }
         catch (Exception e)
         {
-            run.TrySetException(e);
+            Ended(null, e);
             throw;
         }
+        if (result.Finished) _due = now + Retention.Interval;
+        if (result.Deleted > 0 || !result.Finished)
+            LogPurged(log, result.Deleted, cutoff, result.Finished ? "done" : "more to do on the next run", result.Note ?? "");
+        Ended(result, null);
+        return result;
     }
 
-    private static TaskCompletionSource<PurgeResult> NewRun() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private void Ended(PurgeResult? result, Exception? failure)
+    {
+        List<TaskCompletionSource<PurgeResult>> ready;
+        lock (_gate)
+        {
+            _runs++;
+            _last = result ?? _last;
+            ready = _waiters.Where(w => w.Runs <= _runs).Select(w => w.Done).ToList();
+            _waiters.RemoveAll(w => w.Runs <= _runs);
+        }
+        foreach (var done in ready)
+        {
+            if (failure is null) done.TrySetResult(result!);
+            else done.TrySetException(failure);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Spend-log retention: deleted {Count} log row(s) older than {Cutoff:O}; {State} {Note}")]
     private static partial void LogPurged(ILogger log, long count, DateTimeOffset cutoff, string state, string note);
