@@ -18,6 +18,9 @@ public sealed record GatewayConfig
     /// <summary>Whether spend events carry the request and response bodies (off by default), and their size cap.</summary>
     public Gateway.Spend.BodyCapture SpendBodies { get; init; } = new(false, Gateway.Spend.BodyCapture.DefaultMaxBytes);
 
+    /// <summary>How long spend logs are kept and how often the cleanup runs (<c>general_settings.maximum_spend_logs_retention_*</c>).</summary>
+    public Gateway.Spend.Retention.SpendLogRetention SpendLogRetention { get; init; } = Gateway.Spend.Retention.SpendLogRetention.Default;
+
     /// <summary>Where spend events go (<c>GATEWAY_SPEND_SINK</c> and friends): straight into the store by default.</summary>
     public Gateway.Spend.SpendSettings Spend { get; init; } = new();
 

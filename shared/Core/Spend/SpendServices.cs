@@ -5,6 +5,7 @@ using Gateway.Pricing;
 using Gateway.Providers.Azure;
 using Gateway.Spend.Api;
 using Gateway.Spend.Ingest;
+using Gateway.Spend.Retention;
 using Gateway.Spend.Sinks;
 using Gateway.Spend.Spool;
 using Gateway.Stores.Sqlite;
@@ -39,7 +40,7 @@ public static class SpendServices
             services.TryAddSingleton<ISpendStore>(sp => new SpooledSpendStore(sp.GetRequiredService<SqliteSpendStore>(), sp.GetRequiredService<SpendSpool>()));
             services.TryAddSingleton<ISpendSink>(sp => new SpoolSpendSink(sp.GetRequiredService<SpendSpool>(), sp.GetRequiredService<SpoolDrainer>()));
         }
-        services.TryAddSingleton<ISpendStore>(_ => SpendStoreFactory.Create(config.Store));
+        services.TryAddSingleton<ISpendStore>(_ => SpendStoreFactory.Create(config.Store, config.SpendLogRetention));
         services.TryAddSingleton<SpendIngest>();
         services.TryAddKeyedSingleton(EventHubsSpendSink.Scope, (_, _) => new AzureTokenSource(() => new DefaultAzureCredential(), EventHubsSpendSink.Scope));
         services.TryAddSingleton<ISpendSink>(sp => config.Spend.EventHubs is { } hub
@@ -51,6 +52,7 @@ public static class SpendServices
         services.TryAddSingleton(config.SpendBodies);
         services.TryAddSingleton<SpendRecorder>();
         services.TryAddSingleton<SpendEndpoints>();
+        services.AddSpendLogRetention(config);
         return services;
     }
 
@@ -82,10 +84,11 @@ public static class SpendServices
 /// <summary>The spend store beside the governance store of the same kind.</summary>
 public static class SpendStoreFactory
 {
-    public static ISpendStore Create(StoreSettings s) => s.Kind switch
+    /// <param name="retention">Sets the DynamoDB log items' TTL; the other stores delete on the cleanup timer.</param>
+    public static ISpendStore Create(StoreSettings s, SpendLogRetention? retention = null) => s.Kind switch
     {
         "tables" => Stores.Tables.TableSpendStore.Create(s),
-        "dynamodb" => Stores.DynamoDb.DynamoSpendStore.Create(s),
+        "dynamodb" => Stores.DynamoDb.DynamoSpendStore.Create(s, retention),
         _ => new SqliteSpendStore(s.SqlitePath),
     };
 }

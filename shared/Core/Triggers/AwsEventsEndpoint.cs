@@ -12,9 +12,11 @@ namespace Gateway.Triggers;
 /// spend table finish the ingest of newly appended log items (their per-day index and rollups, idempotently; see
 /// <c>GATEWAY_SPEND_ROLLUPS=stream</c>), run the budget alerts for the keys they touch, and answer with partial-batch failures
 /// (<c>{"batchItemFailures":[{"itemIdentifier": sequence number}]}</c>) so Lambda retries only the records that failed;
-/// EventBridge scheduled events run the reservation sweeper or the alert sweep.
+/// EventBridge scheduled events run the reservation sweeper (and, when its interval has passed, the spend-log retention
+/// cleanup) or the alert sweep.
 /// </summary>
-public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper sweeper, Alerts.BudgetAlerts alerts, Spend.Ingest.SpendIngest ingest, GatewayConfig config)
+public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper sweeper, Alerts.BudgetAlerts alerts, Spend.Ingest.SpendIngest ingest, GatewayConfig config,
+    Spend.Retention.SpendLogCleanup retention)
 {
     public async Task HandleAsync(HttpContext ctx)
     {
@@ -121,7 +123,8 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
         {
             case "sweeper" or "reservation-sweep":
                 var released = await sweeper.SweepAsync(ctx.RequestAborted);
-                await ctx.Response.WriteAsync($$"""{"job":"sweeper","released":{{released}}}""", ctx.RequestAborted);
+                var purged = await retention.RunIfDueAsync(Spend.Retention.SpendLogCleanup.TriggerBudget, ctx.RequestAborted);
+                await ctx.Response.WriteAsync($$"""{"job":"sweeper","released":{{released}},"spendLogsDeleted":{{purged?.Deleted ?? 0}}}""", ctx.RequestAborted);
                 break;
             case "alerts" or "alert-sweep":
                 var raised = await alerts.SweepAsync(ctx.RequestAborted);

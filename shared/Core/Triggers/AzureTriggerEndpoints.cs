@@ -7,10 +7,12 @@ namespace Gateway.Triggers;
 
 /// <summary>
 /// The Azure function app's non-HTTP functions, as the custom handler receives them: <c>spend-ingest</c> (Event Hubs
-/// batch of spend events into the store, idempotently), <c>sweeper</c> (releases expired reservations) and
+/// batch of spend events into the store, idempotently), <c>sweeper</c> (releases expired reservations, then deletes
+/// expired spend logs when the retention interval has passed) and
 /// <c>alerts</c> (the budget alert sweep over every key).
 /// </summary>
-public sealed class AzureTriggerEndpoints(TriggerGuard guard, SpendIngest ingest, ReservationSweeper sweeper, Alerts.BudgetAlerts alerts, GatewayConfig config)
+public sealed class AzureTriggerEndpoints(TriggerGuard guard, SpendIngest ingest, ReservationSweeper sweeper, Alerts.BudgetAlerts alerts, GatewayConfig config,
+    Spend.Retention.SpendLogCleanup retention)
 {
     /// <summary>The input binding names in the function.json files.</summary>
     public const string EventsBinding = "events";
@@ -32,6 +34,8 @@ public sealed class AzureTriggerEndpoints(TriggerGuard guard, SpendIngest ingest
         using var invocation = await FunctionsInvocation.ReadAsync(ctx, config.MaxRequestBytes);
         var released = await sweeper.SweepAsync(ctx.RequestAborted);
         invocation.Logs.Add($"sweeper: released {released} expired reservation(s)");
+        if (await retention.RunIfDueAsync(Spend.Retention.SpendLogCleanup.TriggerBudget, ctx.RequestAborted) is { } purged)
+            invocation.Logs.Add($"sweeper: spend-log retention deleted {purged.Deleted} log row(s){(purged.Finished ? "" : ", more on the next run")}");
         await invocation.WriteResultAsync(ctx);
     }
 

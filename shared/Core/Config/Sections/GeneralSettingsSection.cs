@@ -12,12 +12,14 @@ internal sealed record GeneralSettings
     public long MaxRequestBytes { get; init; } = GatewayConfig.DefaultMaxRequestBytes;
     public long MaxResponseBytes { get; init; } = UpstreamClient.DefaultMaxResponseBytes;
     public BodyCapture SpendBodies { get; init; } = new(false, BodyCapture.DefaultMaxBytes);
+    public Spend.Retention.SpendLogRetention SpendLogRetention { get; init; } = Spend.Retention.SpendLogRetention.Default;
 }
 
 /// <summary><c>general_settings</c>: the master key, request and response size caps, and spend-log body capture.</summary>
 internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostics report)
 {
-    private static readonly HashSet<string> Keys = ["master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes"];
+    private static readonly HashSet<string> Keys = ["master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
+        Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey];
 
     public GeneralSettings Read(YamlMappingNode root)
     {
@@ -44,6 +46,7 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
         }
         if (fields.OptionalNumber(general, "spend_logs_max_body_bytes", "general_settings.spend_logs_max_body_bytes", min: 1, max: 1_000_000, integer: true) is { } cap)
             settings = settings with { SpendBodies = settings.SpendBodies with { MaxBytes = (int)cap } };
+        settings = settings with { SpendLogRetention = Spend.Retention.RetentionSettingsReader.Read(fields, general, report) };
         return settings;
     }
 }

@@ -23,9 +23,10 @@ public static class DynamoClients
 
     /// <summary>
     /// Creates a <c>pk</c>/<c>sk</c> table on first use when it is missing (local runs and tests; deployments create
-    /// theirs, and a Lambda role without CreateTable only needs DescribeTable), then waits until it is active.
+    /// theirs, and a Lambda role without CreateTable only needs DescribeTable), then waits until it is active and, with
+    /// <paramref name="ttlAttribute"/>, turns on item expiry by that attribute.
     /// </summary>
-    public static async Task EnsureTableAsync(IAmazonDynamoDB db, string table)
+    public static async Task EnsureTableAsync(IAmazonDynamoDB db, string table, string? ttlAttribute = null)
     {
         try
         {
@@ -53,6 +54,23 @@ public static class DynamoClients
         {
             if ((await db.DescribeTableAsync(table)).Table.TableStatus == TableStatus.ACTIVE) break;
             await Task.Delay(500);
+        }
+        if (ttlAttribute is not null) await EnableTtlAsync(db, table, ttlAttribute);
+    }
+
+    private static async Task EnableTtlAsync(IAmazonDynamoDB db, string table, string attribute)
+    {
+        try
+        {
+            await db.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+            {
+                TableName = table,
+                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = attribute, Enabled = true },
+            });
+        }
+        catch (AmazonDynamoDBException e) when (e.ErrorCode is "UnknownOperationException" or "ValidationException")
+        {
+            // A local emulator without TTL (dynalite), or TTL already on for this table: items keep the attribute either way.
         }
     }
 }

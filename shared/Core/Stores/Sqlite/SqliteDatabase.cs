@@ -43,6 +43,9 @@ public sealed class SqliteDatabase
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var c = await OpenRawAsync(CancellationToken.None);
+        // Before the first table: a new file can then hand pages freed by spend-log retention back to the OS (an
+        // existing file keeps its mode and reuses them).
+        await ExecAsync(c, null, "PRAGMA auto_vacuum=INCREMENTAL;", CancellationToken.None);
         await ExecAsync(c, null, "PRAGMA journal_mode=WAL;", CancellationToken.None);
         await ExecAsync(c, null, SqliteSchema.Create, CancellationToken.None);
     }
@@ -68,6 +71,21 @@ public sealed class SqliteDatabase
             var result = await work(c, tx);
             if (tx.Connection is not null) await tx.CommitAsync(ct);
             return result;
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <summary>Runs maintenance that must not sit inside a transaction (checkpoints, incremental vacuum) under the writer lock.</summary>
+    public async Task<T> MaintainAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)
+    {
+        await _write.WaitAsync(ct);
+        try
+        {
+            await using var c = await OpenAsync(ct);
+            return await work(c);
         }
         finally
         {

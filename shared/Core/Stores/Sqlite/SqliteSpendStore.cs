@@ -12,7 +12,7 @@ namespace Gateway.Stores.Sqlite;
 /// Indexes: <c>spend_logs_key</c> (key, time) for per-key logs, <c>spend_logs_time</c> otherwise; rollups by
 /// (dimension, day, value).
 /// </summary>
-public sealed class SqliteSpendStore(string path) : ISpendStore, ISerializedSpendIngest
+public sealed partial class SqliteSpendStore(string path) : ISpendStore, ISerializedSpendIngest
 {
     private readonly SqliteDatabase _db = SqliteDatabase.At(path);
 

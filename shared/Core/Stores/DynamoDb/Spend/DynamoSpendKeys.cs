@@ -13,6 +13,12 @@ internal static class DynamoSpendKeys
 {
     public static string Day(DateOnly d) => SpendDimensions.DayText(d);
 
+    /// <summary>
+    /// The item TTL attribute (epoch seconds) of log items: the call's start plus the retention period. The table's TTL
+    /// must name it (infra/cdk SharedStack.TtlAttribute; <see cref="DynamoClients.EnsureTableAsync"/> for tables it creates).
+    /// </summary>
+    public const string ExpiresAt = "expires_at";
+
     public static string KeyPartition(string key, DateOnly day) => $"k|{key}|{Day(day)}";
     public static string DayPartition(DateOnly day) => $"d|{Day(day)}";
 
@@ -29,9 +35,11 @@ internal static class DynamoSpendKeys
     public static string Target(string dimension, string value) => dimension + "|" + value;
 
     /// <param name="tenant">Written as <c>tenant</c>: a tenant's stream mapping filters the shared table's records on it (infra/cdk).</param>
-    public static Dictionary<string, AttributeValue> LogItem(string pk, SpendEvent e, string json, string? tenant)
+    /// <param name="expiresAt">When the item may go (retention), or null to keep it.</param>
+    public static Dictionary<string, AttributeValue> LogItem(string pk, SpendEvent e, string json, string? tenant, DateTimeOffset? expiresAt)
     {
         var item = Key(pk, LogSort(e));
+        if (expiresAt is { } at) item[ExpiresAt] = N(at.ToUnixTimeSeconds());
         if (tenant is { Length: > 0 }) item["tenant"] = S(tenant);
         item["id"] = S(e.Id);
         item["json"] = S(json);

@@ -16,7 +16,7 @@ public sealed partial class DynamoSpendStore : ISpendLogAppender
         await Ready();
         await Parallel.ForEachAsync(events.DistinctBy(e => e.Id, StringComparer.Ordinal), Options(ct), async (e, t) =>
         {
-            var item = LogItem(KeyPartition(SpendDimensions.KeyOf(e), e.Day), e, JsonSerializer.Serialize(e, SpendJson.Default.SpendEvent), tenant);
+            var item = LogItem(KeyPartition(SpendDimensions.KeyOf(e), e.Day), e, JsonSerializer.Serialize(e, SpendJson.Default.SpendEvent), tenant, ExpiresOf(e));
             try
             {
                 // Conditional: a retried hand-off must not overwrite an item whose rollups are already applied.

@@ -47,7 +47,7 @@ public sealed partial class DynamoSpendStore
         {
             if (!found.ContainsKey(w.Event.Id))
             {
-                var item = LogItem(w.Pk, w.Event, json[w.Event.Id], tenant);
+                var item = LogItem(w.Pk, w.Event, json[w.Event.Id], tenant, ExpiresOf(w.Event));
                 item["Actors"] = SS([actor]);
                 try
                 {
@@ -169,7 +169,7 @@ public sealed partial class DynamoSpendStore
         {
             var request = new Dictionary<string, List<WriteRequest>>
             {
-                [table] = chunk.Select(e => new WriteRequest(new PutRequest(LogItem(DayPartition(e.Day), e, json[e.Id], tenant)))).ToList(),
+                [table] = chunk.Select(e => new WriteRequest(new PutRequest(LogItem(DayPartition(e.Day), e, json[e.Id], tenant, ExpiresOf(e))))).ToList(),
             };
             for (var attempt = 0; request.Count > 0; attempt++)
             {

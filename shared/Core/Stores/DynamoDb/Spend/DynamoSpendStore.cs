@@ -31,8 +31,11 @@ namespace Gateway.Stores.DynamoDb;
 /// are removed from Pending. Pending guards against counting twice while any ingest call may still be at step 2 for the
 /// event: only the last one to leave clears it, and a call that joins later sees every target applied. A call that
 /// crashes stays in Actors, so its events' ids stay in Pending of their rows (a few ids per crash); counts stay exact.</para>
+/// <para>Retention: both log items carry <c>expires_at</c> (the call's start plus the retention period, epoch seconds), the
+/// table's TTL attribute, so DynamoDB deletes them; rollup items carry none and stay.</para>
 /// </summary>
-public sealed partial class DynamoSpendStore(IAmazonDynamoDB db, string table, string? tenant = null) : ISpendStore
+public sealed partial class DynamoSpendStore(IAmazonDynamoDB db, string table, string? tenant = null, Gateway.Spend.Retention.SpendLogRetention? retention = null)
+    : ISpendStore
 {
     private Task? _created;
 
@@ -42,15 +45,18 @@ public sealed partial class DynamoSpendStore(IAmazonDynamoDB db, string table, s
     /// <summary>How many requests one log query sends at most (an empty day partition costs one).</summary>
     internal const int MaxRequests = 400;
 
-    public static DynamoSpendStore Create(StoreSettings s)
+    public static DynamoSpendStore Create(StoreSettings s, Gateway.Spend.Retention.SpendLogRetention? retention = null)
     {
         var client = DynamoClients.Create(s);
-        return new DynamoSpendStore(client, s.TablePrefix + "-spend", s.Tenant);
+        return new DynamoSpendStore(client, s.TablePrefix + "-spend", s.Tenant, retention);
     }
 
     public Task InitializeAsync(CancellationToken ct = default) => Ready();
 
-    private Task Ready() => LazyInitializer.EnsureInitialized(ref _created, () => DynamoClients.EnsureTableAsync(db, table));
+    private Task Ready() => LazyInitializer.EnsureInitialized(ref _created, () => DynamoClients.EnsureTableAsync(db, table, ExpiresAt));
+
+    /// <summary>The TTL of an event's log items; null keeps them (no retention period).</summary>
+    private DateTimeOffset? ExpiresOf(SpendEvent e) => retention?.ExpiresAt(e.StartTime);
 
     // ---- logs
 
