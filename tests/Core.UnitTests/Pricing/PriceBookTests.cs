@@ -133,11 +133,13 @@ public sealed class PriceBookTests
     }
 
     [Fact]
-    public void Unpriced_mock_model_is_unknown()
+    public void A_mock_model_without_prices_is_free_and_an_unknown_name_is_unpriced()
     {
+        // mock/ answers offline: $0 is its true price, so budgets need no price for it.
         Assert.Null(Book.Rates(Deployment("mock")));
         Assert.Equal(new ModelPrice(0, 0, 4096), Book.For("mock"));
-        Assert.Equal(new ModelPrice(0, 0, 4096), Book.For("no-such-model"));
+        Assert.Equal(new ModelPrice(0, 0, 4096, IsPriced: false), Book.For("no-such-model"));
+        Assert.Equal(new ModelPrice(0, 0, 4096, IsPriced: false), Book.For("azure-unpriced"));
     }
 
     [Fact]
@@ -153,8 +155,9 @@ public sealed class PriceBookTests
     {
         // chat = gpt-4o-mini ($0.15 / $0.60, 16,384) and gpt-4o ($2.50 / $10, 16,384).
         Assert.Equal(new ModelPrice(0.0000025m, 0.00001m, 16384), Book.For("chat"));
-        // claude = Opus 4.1 on Bedrock ($15 / $75, 32,000 out) and Sonnet 4.5 ($3 / $15, 64,000 out): each part's maximum.
-        Assert.Equal(new ModelPrice(0.000015m, 0.000075m, 64000), Book.For("claude"));
+        // claude = Opus 4.1 on Bedrock ($15 / $75, 32,000 out) and Sonnet 4.5 ($3 / $15, 64,000 out; $6 / $22.50 above
+        // 200k prompt tokens): each part's maximum, and above 200k the dearest rate either deployment may charge there.
+        Assert.Equal(new ModelPrice(0.000015m, 0.000075m, 64000) { LongContext = new LongContextPrice(200_000, 0.000015m, 0.000075m) }, Book.For("claude"));
         Assert.Equal(new ModelPrice(0.00000015m, 0.0000006m, 1000), Book.For("priced-mock"));
     }
 
