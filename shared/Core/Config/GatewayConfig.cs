@@ -18,6 +18,9 @@ public sealed record GatewayConfig
     /// <summary>Whether spend events carry the request and response bodies (off by default), and their size cap.</summary>
     public Gateway.Spend.BodyCapture SpendBodies { get; init; } = new(false, Gateway.Spend.BodyCapture.DefaultMaxBytes);
 
+    /// <summary>What admission does with a budgeted caller's call to a model without a price (<c>general_settings.unpriced_model_policy</c>).</summary>
+    public Pricing.UnpricedModelPolicy UnpricedModels { get; init; }
+
     /// <summary>Where spend events go (<c>GATEWAY_SPEND_SINK</c> and friends): straight into the store by default.</summary>
     public Gateway.Spend.SpendSettings Spend { get; init; } = new();
 

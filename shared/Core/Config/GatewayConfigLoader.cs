@@ -53,6 +53,7 @@ public static class GatewayConfigLoader
             MaxRequestBytes = general.MaxRequestBytes,
             MaxResponseBytes = general.MaxResponseBytes,
             SpendBodies = general.SpendBodies,
+            UnpricedModels = general.UnpricedModels,
             Source = source,
             Warnings = report.Warnings,
             EnvironmentVariables = environment.Declared,
