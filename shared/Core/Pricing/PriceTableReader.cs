@@ -27,8 +27,8 @@ internal static class PriceTableReader
             {
                 switch (name)
                 {
-                    case "source": source = NonEmptyString(ref r, "source", problems); break;
-                    case "checked": checkedOn = NonEmptyString(ref r, "checked", problems); break;
+                    case "source": source = NonEmptyString(ref r, new FieldPath("", "source"), problems); break;
+                    case "checked": checkedOn = NonEmptyString(ref r, new FieldPath("", "checked"), problems); break;
                     case "models" when r.TokenType == JsonTokenType.StartObject:
                         sawModels = true;
                         ReadModels(ref r, entries, problems);
@@ -75,7 +75,7 @@ internal static class PriceTableReader
         var e = new EntryFields();
         while (Next(ref r) is { } field)
         {
-            var path = $"{at}.{field}";
+            var path = new FieldPath(at, field);
             var reported = problems.Count;
             switch (field)
             {
@@ -131,7 +131,7 @@ internal static class PriceTableReader
         };
     }
 
-    private static LongContextPrices? ReadTier(ref Utf8JsonReader r, string at, List<string> problems)
+    private static LongContextPrices? ReadTier(ref Utf8JsonReader r, FieldPath at, List<string> problems)
     {
         if (r.TokenType != JsonTokenType.StartObject)
         {
@@ -144,7 +144,7 @@ internal static class PriceTableReader
         var money = new Dictionary<string, decimal?>(StringComparer.Ordinal);
         while (Next(ref r) is { } field)
         {
-            var path = $"{at}.{field}";
+            var path = new FieldPath(at.ToString(), field);
             if (field == PriceFields.AboveTokens) above = PositiveInt(ref r, path, problems);
             else if (PriceFields.TierMoney.Contains(field)) money[field] = Money(ref r, path, problems);
             else
@@ -186,7 +186,7 @@ internal static class PriceTableReader
         if (!e.Invalid.Contains(name)) problems.Add($"{at}.{name}: missing");
     }
 
-    private static string? NonEmptyString(ref Utf8JsonReader r, string path, List<string> problems)
+    private static string? NonEmptyString(ref Utf8JsonReader r, FieldPath path, List<string> problems)
     {
         if (r.TokenType == JsonTokenType.String && r.GetString() is { } s && !string.IsNullOrWhiteSpace(s)) return s;
         problems.Add($"{path}: must be a non-empty string");
@@ -196,7 +196,7 @@ internal static class PriceTableReader
 
     /// <summary>A non-negative decimal written as a JSON number or a numeric string; null (with a problem) otherwise,
     /// and null without one for a JSON null.</summary>
-    private static decimal? Money(ref Utf8JsonReader r, string path, List<string> problems)
+    private static decimal? Money(ref Utf8JsonReader r, FieldPath path, List<string> problems)
     {
         decimal d = 0;
         var ok = r.TokenType switch
@@ -211,7 +211,7 @@ internal static class PriceTableReader
         return null;
     }
 
-    private static int? PositiveInt(ref Utf8JsonReader r, string path, List<string> problems)
+    private static int? PositiveInt(ref Utf8JsonReader r, FieldPath path, List<string> problems)
     {
         if (r.TokenType == JsonTokenType.Null) return null;
         if (r.TokenType == JsonTokenType.Number && r.TryGetInt32(out var n) && n > 0) return n;
@@ -219,7 +219,7 @@ internal static class PriceTableReader
         return null;
     }
 
-    private static List<string>? Aliases(ref Utf8JsonReader r, string path, List<string> problems)
+    private static List<string>? Aliases(ref Utf8JsonReader r, FieldPath path, List<string> problems)
     {
         if (r.TokenType != JsonTokenType.StartArray)
         {
@@ -249,6 +249,12 @@ internal static class PriceTableReader
         }
         var raw = Encoding.UTF8.GetString(r.HasValueSequence ? r.ValueSequence.ToArray() : r.ValueSpan);
         return r.TokenType == JsonTokenType.String ? $"\"{raw}\"" : raw;
+    }
+
+    /// <summary>Where a value is, written out only for a problem (the file has thousands of fields and few problems).</summary>
+    private readonly record struct FieldPath(string At, string Field)
+    {
+        public override string ToString() => At.Length == 0 ? Field : $"{At}.{Field}";
     }
 
     /// <summary>What one entry set so far, before the required fields are checked.</summary>
