@@ -9,6 +9,10 @@ public readonly record struct TokenUsage(
     int CacheWriteTokens = 0,
     int ReasoningTokens = 0)
 {
+    /// <summary>Of <see cref="CacheWriteTokens"/>, those written to a 1-hour cache (Anthropic and Bedrock report them
+    /// apart; they cost more than 5-minute writes).</summary>
+    public int CacheWrite1hTokens { get; init; }
+
     public static readonly TokenUsage None = default;
     public bool IsKnown => PromptTokens > 0 || CompletionTokens > 0 || TotalTokens > 0;
 }

@@ -20,6 +20,8 @@ public sealed record GatewayConfig
 
     /// <summary>How long spend logs are kept and how often the cleanup runs (<c>general_settings.maximum_spend_logs_retention_*</c>).</summary>
     public Gateway.Spend.Retention.SpendLogRetention SpendLogRetention { get; init; } = Gateway.Spend.Retention.SpendLogRetention.Default;
+    /// <summary>What admission does with a budgeted caller's call to a model without a price (<c>general_settings.unpriced_model_policy</c>).</summary>
+    public Pricing.UnpricedModelPolicy UnpricedModels { get; init; }
 
     /// <summary>Where spend events go (<c>GATEWAY_SPEND_SINK</c> and friends): straight into the store by default.</summary>
     public Gateway.Spend.SpendSettings Spend { get; init; } = new();

@@ -54,6 +54,7 @@ public static class GatewayConfigLoader
             MaxResponseBytes = general.MaxResponseBytes,
             SpendBodies = general.SpendBodies,
             SpendLogRetention = general.SpendLogRetention,
+            UnpricedModels = general.UnpricedModels,
             Source = source,
             Warnings = report.Warnings,
             EnvironmentVariables = environment.Declared,

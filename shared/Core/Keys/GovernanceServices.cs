@@ -16,7 +16,7 @@ public static class GovernanceServices
     {
         services.TryAddSingleton(settings);
         services.TryAddSingleton<IGovernanceStore>(_ => StoreFactory.Create(settings));
-        services.TryAddSingleton(new LimitSettings());
+        services.TryAddSingleton(sp => new LimitSettings { UnpricedModels = sp.GetRequiredService<GatewayConfig>().UnpricedModels });
         services.TryAddSingleton(sp => new KeyCache(sp.GetRequiredService<IGovernanceStore>(), sp.GetRequiredService<TimeProvider>(), settings.KeyCacheTtl));
         services.TryAddSingleton<CallLimiter>();
         services.TryAddSingleton<ReservationSweeper>();

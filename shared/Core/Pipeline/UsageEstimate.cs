@@ -24,6 +24,6 @@ public static class UsageEstimate
         var prompt = r.PromptTokens > 0 ? r.PromptTokens : promptTokens();
         var completion = Math.Max(r.CompletionTokens, progress.EstimateOutputTokens(tokenizer));
         if (maxOutputTokens is { } cap && completion > cap && r.CompletionTokens <= cap) completion = (int)cap;
-        return (new TokenUsage(prompt, completion, (int)Math.Min(int.MaxValue, (long)prompt + completion), r.CachedTokens, r.CacheWriteTokens, Math.Min(r.ReasoningTokens, completion)), true);
+        return (new TokenUsage(prompt, completion, (int)Math.Min(int.MaxValue, (long)prompt + completion), r.CachedTokens, r.CacheWriteTokens, Math.Min(r.ReasoningTokens, completion)) { CacheWrite1hTokens = r.CacheWrite1hTokens }, true);
     }
 }

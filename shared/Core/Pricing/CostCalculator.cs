@@ -4,9 +4,10 @@ namespace Gateway.Pricing;
 
 /// <summary>
 /// Prices one call's <see cref="TokenUsage"/>. Every translator normalises usage to OpenAI's meaning:
-/// <see cref="TokenUsage.PromptTokens"/> includes the cache-read and cache-write tokens, and
-/// <see cref="TokenUsage.CompletionTokens"/> includes the reasoning tokens; so each part is taken out of its total
-/// before the rest is charged at the plain rate.
+/// <see cref="TokenUsage.PromptTokens"/> includes the cache-read and cache-write tokens (1-hour writes among the
+/// writes), and <see cref="TokenUsage.CompletionTokens"/> includes the reasoning tokens; so each part is taken out of
+/// its total before the rest is charged at the plain rate. A call whose prompt is over the model's long-context
+/// threshold is charged at the tier's rates throughout, as the providers bill it.
 /// </summary>
 public static class CostCalculator
 {
@@ -14,26 +15,30 @@ public static class CostCalculator
     {
         var request = rates.PerRequest;
         var imageCost = Math.Max(0, images) * rates.PerImage;
+        var tier = rates.LongContext is { } lc && usage.PromptTokens > lc.AboveTokens ? lc : null;
 
         if (rates.IsEmbedding)
         {
             // Embeddings bill input only; some upstreams report just total_tokens.
             var tokens = usage.PromptTokens > 0 ? usage.PromptTokens : Math.Max(0, usage.TotalTokens);
-            return new CostBreakdown(tokens * rates.InputPerToken, 0, 0, 0, 0, request, imageCost);
+            return new CostBreakdown(tokens * (tier?.InputPerToken ?? rates.InputPerToken), 0, 0, 0, 0, request, imageCost);
         }
 
         var cached = Math.Max(0, usage.CachedTokens);
         var written = Math.Max(0, usage.CacheWriteTokens);
+        var writtenFor1h = Math.Clamp(usage.CacheWrite1hTokens, 0, written);
         var reasoning = Math.Max(0, usage.ReasoningTokens);
         var plainInput = Math.Max(0L, (long)usage.PromptTokens - cached - written);
         var plainOutput = Math.Max(0L, (long)usage.CompletionTokens - reasoning);
 
+        var write5m = tier?.CacheWritePerToken ?? rates.CacheWritePerToken;
+        var write1h = tier?.CacheWrite1hPerToken ?? rates.CacheWrite1hPerToken ?? rates.CacheWritePerToken;
         return new CostBreakdown(
-            Input: plainInput * rates.InputPerToken,
-            CacheRead: cached * rates.CacheReadPerToken,
-            CacheWrite: written * rates.CacheWritePerToken,
-            Output: plainOutput * rates.OutputPerToken,
-            Reasoning: reasoning * rates.ReasoningPerToken,
+            Input: plainInput * (tier?.InputPerToken ?? rates.InputPerToken),
+            CacheRead: cached * (tier?.CacheReadPerToken ?? rates.CacheReadPerToken),
+            CacheWrite: (written - writtenFor1h) * write5m + writtenFor1h * write1h,
+            Output: plainOutput * (tier?.OutputPerToken ?? rates.OutputPerToken),
+            Reasoning: reasoning * (tier?.ReasoningPerToken ?? rates.ReasoningPerToken),
             Request: request,
             Images: imageCost);
     }

@@ -13,9 +13,20 @@ public static class ModelIds
     private static readonly string[] InferenceProfilePrefixes =
         ["us.", "eu.", "apac.", "global.", "us-gov.", "jp.", "au.", "ca."];
 
-    public static string Normalise(string modelId)
+    private static readonly string[] AzureDataZones = ["us/", "eu/"];
+
+    public static string Normalise(string modelId) => Parse(modelId).Id;
+
+    /// <summary>
+    /// The table key of a model id, and the kind of endpoint the id names: a Bedrock <c>global.</c> profile is
+    /// <see cref="EndpointScope.Global"/>; a geo profile (<c>us.</c>, <c>eu.</c>, ...) or a Bedrock model id without one
+    /// (an in-region call) is <see cref="EndpointScope.Regional"/>, as is an Azure Data Zone id
+    /// (<c>azure/us/gpt-4o</c>, <c>azure/eu/gpt-4o</c>, LiteLLM's spelling for <c>model_info.base_model</c>).
+    /// </summary>
+    public static ModelKey Parse(string modelId)
     {
         var s = modelId.Trim().ToLowerInvariant();
+        var scope = EndpointScope.Unstated;
         for (var stripped = true; stripped;)
         {
             stripped = false;
@@ -25,6 +36,7 @@ public static class ModelIds
                 {
                     s = s[p.Length..];
                     stripped = true;
+                    if (p == "azure/" && StripAny(ref s, AzureDataZones)) scope = EndpointScope.Regional;
                 }
             }
         }
@@ -35,9 +47,32 @@ public static class ModelIds
         {
             // Only a "<geo>.<vendor>.<model>" id is a profile; the rest must still read as "<vendor>.<model>".
             if (s.StartsWith(p, StringComparison.Ordinal) && s.IndexOf('.', p.Length) > p.Length)
-                return s[p.Length..];
+                return new ModelKey(s[p.Length..], p == "global." ? EndpointScope.Global : EndpointScope.Regional);
         }
-        return s;
+        if (scope == EndpointScope.Unstated && IsBedrockModelId(s)) scope = EndpointScope.Regional;
+        return new ModelKey(s, scope);
+    }
+
+    /// <summary>A Bedrock model id reads <c>&lt;vendor&gt;.&lt;model&gt;</c> (<c>anthropic.claude-…</c>, <c>amazon.nova-…</c>); no
+    /// other provider's ids put a dot before their first dash.</summary>
+    private static bool IsBedrockModelId(string s)
+    {
+        var dot = s.IndexOf('.');
+        var dash = s.IndexOf('-');
+        return dot > 0 && (dash < 0 || dot < dash) && !char.IsDigit(s[dot - 1]) && s.IndexOf('/') < 0;
+    }
+
+    private static bool StripAny(ref string s, string[] prefixes)
+    {
+        foreach (var p in prefixes)
+        {
+            if (s.Length > p.Length && s.StartsWith(p, StringComparison.Ordinal))
+            {
+                s = s[p.Length..];
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The keys to try for an already normalised id, best first: itself, then without a trailing
@@ -77,4 +112,18 @@ public static class ModelIds
             if (c is < '0' or > '9') return false;
         return s.Length > 0;
     }
+}
+
+/// <summary>A table key and the kind of endpoint the id it came from names.</summary>
+public readonly record struct ModelKey(string Id, EndpointScope Scope);
+
+/// <summary>Which endpoint a model id names, for the premium some providers add off their global endpoints.</summary>
+public enum EndpointScope
+{
+    /// <summary>The id does not say (a provider's own API: no premium).</summary>
+    Unstated,
+    /// <summary>A Bedrock <c>global.</c> cross-region profile: the list price.</summary>
+    Global,
+    /// <summary>A Bedrock in-region or geo endpoint, or an Azure Data Zone deployment: the list price plus the entry's <c>regional_premium</c>.</summary>
+    Regional,
 }

@@ -17,4 +17,13 @@ public readonly record struct ModelRates(
 {
     /// <summary>The output budget assumed for a model that does not state one.</summary>
     public const int DefaultMaxOutputTokens = 4096;
+
+    /// <summary>The 1-hour cache-write rate; null charges those tokens at <see cref="CacheWritePerToken"/>.</summary>
+    public decimal? CacheWrite1hPerToken { get; init; }
+
+    /// <summary>The rates of a call whose prompt is over the tier's threshold; null when the model has one price.</summary>
+    public LongContextRates? LongContext { get; init; }
+
+    /// <summary>The most prompt tokens the model takes, when known (for the router's pre-call checks).</summary>
+    public int? MaxInputTokens { get; init; }
 }

@@ -13,7 +13,10 @@ namespace Gateway.Pricing;
 public sealed class PriceBook : IModelPrices
 {
     /// <summary>What <see cref="For"/> answers for a model name with no known price.</summary>
-    public static readonly ModelPrice Unknown = new(0, 0, ModelRates.DefaultMaxOutputTokens);
+    public static readonly ModelPrice Unknown = new(0, 0, ModelRates.DefaultMaxOutputTokens, IsPriced: false);
+
+    /// <summary>A <c>mock/</c> deployment without prices: it answers offline and costs nothing, so $0 is its true price.</summary>
+    private static readonly ModelPrice Free = new(0, 0, ModelRates.DefaultMaxOutputTokens);
 
     private readonly PriceTable _table;
     private readonly Dictionary<DeploymentConfig, ModelRates?> _rates = [];
@@ -30,7 +33,7 @@ public sealed class PriceBook : IModelPrices
         {
             var rates = Resolve(d, problems);
             _rates[d] = rates;
-            var price = rates is { } r ? new ModelPrice(r.InputPerToken, r.OutputPerToken, r.MaxOutputTokens) : Unknown;
+            var price = rates is { } r ? Reserved(r) : d.Provider == "mock" ? Free : Unknown;
             _groups[d.ModelName] = _groups.TryGetValue(d.ModelName, out var q) ? Dearest(price, q) : price;
         }
         if (problems.Count > 0) throw new ConfigException(config.Source, problems);
@@ -46,7 +49,8 @@ public sealed class PriceBook : IModelPrices
     }
 
     /// <summary>The dearest input rate, output rate and output limit across the model name's deployments (an
-    /// unpriced deployment counts as zero), so a reservation covers whichever deployment serves the call.</summary>
+    /// unpriced deployment counts as zero, and makes the name unpriced), so a reservation covers whichever deployment
+    /// serves the call.</summary>
     public ModelPrice For(string modelName) => _groups.TryGetValue(modelName, out var p) ? p : Unknown;
 
     /// <summary>The id the table is asked for: <c>model_info.base_model</c>, else <c>provider/model</c>.</summary>
@@ -61,6 +65,29 @@ public sealed class PriceBook : IModelPrices
         return ModelInfoPrices.Apply(entry, d.ModelInfo, d.Describe(), problems)?.Resolve();
     }
 
+    /// <summary>What a reservation charges: prompt tokens at the input rate, output at the output rate, both at the
+    /// long-context rates once the prompt bound passes the tier's threshold.</summary>
+    private static ModelPrice Reserved(in ModelRates r) => new(r.InputPerToken, r.OutputPerToken, r.MaxOutputTokens)
+    {
+        LongContext = r.LongContext is { } t ? new LongContextPrice(t.AboveTokens, t.InputPerToken, t.OutputPerToken) : null,
+    };
+
     private static ModelPrice Dearest(ModelPrice a, ModelPrice b) => new(
-        Math.Max(a.InputPerToken, b.InputPerToken), Math.Max(a.OutputPerToken, b.OutputPerToken), Math.Max(a.MaxOutputTokens, b.MaxOutputTokens));
+        Math.Max(a.InputPerToken, b.InputPerToken), Math.Max(a.OutputPerToken, b.OutputPerToken), Math.Max(a.MaxOutputTokens, b.MaxOutputTokens),
+        a.IsPriced && b.IsPriced)
+    {
+        LongContext = DearestTier(a, b),
+    };
+
+    /// <summary>A tier that bounds both names' costs: the lower threshold, above it the dearest of every rate that may apply.</summary>
+    private static LongContextPrice? DearestTier(ModelPrice a, ModelPrice b)
+    {
+        if (a.LongContext is null && b.LongContext is null) return null;
+        var above = Math.Min(a.LongContext?.AboveTokens ?? int.MaxValue, b.LongContext?.AboveTokens ?? int.MaxValue);
+        decimal Input(ModelPrice p) => p.LongContext?.InputPerToken ?? p.InputPerToken;
+        decimal Output(ModelPrice p) => p.LongContext?.OutputPerToken ?? p.OutputPerToken;
+        return new LongContextPrice(above,
+            Math.Max(Math.Max(Input(a), Input(b)), Math.Max(a.InputPerToken, b.InputPerToken)),
+            Math.Max(Math.Max(Output(a), Output(b)), Math.Max(a.OutputPerToken, b.OutputPerToken)));
+    }
 }

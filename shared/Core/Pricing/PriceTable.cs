@@ -52,10 +52,12 @@ public sealed class PriceTable
 
     public static PriceTable Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
 
-    /// <summary>The entry for a model id, and the table id it was found under; false when no spelling of it is listed.</summary>
-    public bool TryFind(string modelId, out string tableId, out PriceEntry entry)
+    /// <summary>The entry for a model id as listed, and the table id it was found under; false when no spelling of it is listed.</summary>
+    public bool TryFind(string modelId, out string tableId, out PriceEntry entry) => TryFindKey(ModelIds.Parse(modelId).Id, out tableId, out entry);
+
+    private bool TryFindKey(string normalised, out string tableId, out PriceEntry entry)
     {
-        foreach (var key in ModelIds.Candidates(ModelIds.Normalise(modelId)))
+        foreach (var key in ModelIds.Candidates(normalised))
         {
             if (_keys.TryGetValue(key, out tableId!))
             {
@@ -67,7 +69,14 @@ public sealed class PriceTable
         return false;
     }
 
-    public PriceEntry? Find(string modelId) => TryFind(modelId, out _, out var e) ? e : null;
+    /// <summary>The entry for a model id as billed at the endpoint the id names (a Bedrock geo profile or an Azure Data
+    /// Zone id adds the entry's <c>regional_premium</c>); null when the table does not list it.</summary>
+    public PriceEntry? Find(string modelId)
+    {
+        var key = ModelIds.Parse(modelId);
+        if (!TryFindKey(key.Id, out _, out var entry)) return null;
+        return key.Scope == EndpointScope.Regional ? entry.OnRegionalEndpoint() : entry;
+    }
 
     /// <summary>The rates of a model id, null when the table does not list it.</summary>
     public ModelRates? Lookup(string modelId) => Find(modelId)?.Resolve();

@@ -1,127 +1,274 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Gateway.Pricing;
 
-/// <summary>Reads <c>prices.json</c> with <see cref="JsonDocument"/> (no reflection), money as exact decimals; every
-/// problem in the file is collected and reported at once.</summary>
+/// <summary>
+/// Reads <c>prices.json</c> in one forward pass with <see cref="Utf8JsonReader"/> (no reflection, no document tree),
+/// money as exact decimals. Every problem in the file is collected and reported at once.
+/// </summary>
 internal static class PriceTableReader
 {
-    private static readonly HashSet<string> KnownFields =
-    [
-        PriceFields.Provider, PriceFields.Mode, PriceFields.Input, PriceFields.Output, PriceFields.CacheRead,
-        PriceFields.CacheWrite, PriceFields.Reasoning, PriceFields.PerImage, PriceFields.PerRequest,
-        PriceFields.MaxOutputTokens, PriceFields.Source, PriceFields.Notes, PriceFields.Aliases,
-    ];
+    private static readonly JsonReaderOptions Options = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
     public static PriceTable Read(ReadOnlyMemory<byte> utf8Json)
     {
         var problems = new List<string>();
-        using var doc = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException("prices.json: the top level must be an object");
-
-        var source = RequiredString(root, "source", "", problems) ?? "";
-        var checkedOn = RequiredString(root, "checked", "", problems) ?? "";
-        if (checkedOn.Length > 0 && !DateOnly.TryParseExact(checkedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            problems.Add($"checked: '{checkedOn}' is not a yyyy-MM-dd date");
-
         var entries = new List<(string Id, PriceEntry Entry)>();
-        if (!root.TryGetProperty("models", out var models) || models.ValueKind != JsonValueKind.Object)
-            problems.Add("models: missing or not an object");
-        else
-            foreach (var model in models.EnumerateObject())
-                if (ReadEntry(model, problems) is { } entry) entries.Add((model.Name, entry));
+        string? source = null, checkedOn = null;
+        var sawModels = false;
+        try
+        {
+            var r = new Utf8JsonReader(utf8Json.Span, Options);
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new InvalidDataException("prices.json: the top level must be an object");
+            while (Next(ref r) is { } name)
+            {
+                switch (name)
+                {
+                    case "source": source = NonEmptyString(ref r, new FieldPath("", "source"), problems); break;
+                    case "checked": checkedOn = NonEmptyString(ref r, new FieldPath("", "checked"), problems); break;
+                    case "models" when r.TokenType == JsonTokenType.StartObject:
+                        sawModels = true;
+                        ReadModels(ref r, entries, problems);
+                        break;
+                    default: r.Skip(); break; // free-form notes
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"prices.json: not valid JSON (line {e.LineNumber + 1}): {e.Message}", e);
+        }
 
+        if (source is null && !problems.Any(p => p.StartsWith("source:", StringComparison.Ordinal))) problems.Add("source: missing");
+        if (checkedOn is null && !problems.Any(p => p.StartsWith("checked:", StringComparison.Ordinal))) problems.Add("checked: missing");
+        if (checkedOn is not null && !DateOnly.TryParseExact(checkedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            problems.Add($"checked: '{checkedOn}' is not a yyyy-MM-dd date");
+        if (!sawModels) problems.Add("models: missing or not an object");
         if (problems.Count > 0)
             throw new InvalidDataException($"prices.json: {problems.Count} problem(s):\n  - " + string.Join("\n  - ", problems));
-        return new PriceTable(source, checkedOn, entries);
+        return new PriceTable(source!, checkedOn!, entries);
     }
 
-    private static PriceEntry? ReadEntry(JsonProperty model, List<string> problems)
+    private static void ReadModels(ref Utf8JsonReader r, List<(string, PriceEntry)> entries, List<string> problems)
     {
-        var at = $"models.{model.Name}";
-        var e = model.Value;
-        if (e.ValueKind != JsonValueKind.Object)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (Next(ref r) is { } id)
         {
-            problems.Add($"{at}: must be an object");
+            var at = $"models.{id}";
+            if (!seen.Add(id)) problems.Add($"{at}: listed twice");
+            if (r.TokenType != JsonTokenType.StartObject)
+            {
+                problems.Add($"{at}: must be an object");
+                r.Skip();
+                continue;
+            }
+            if (ReadEntry(ref r, at, problems) is { } entry) entries.Add((id, entry));
+        }
+    }
+
+    private static PriceEntry? ReadEntry(ref Utf8JsonReader r, string at, List<string> problems)
+    {
+        var before = problems.Count;
+        var e = new EntryFields();
+        while (Next(ref r) is { } field)
+        {
+            var path = new FieldPath(at, field);
+            var reported = problems.Count;
+            switch (field)
+            {
+                case PriceFields.Provider: e.Provider = NonEmptyString(ref r, path, problems); break;
+                case PriceFields.Mode: e.Mode = NonEmptyString(ref r, path, problems); break;
+                case PriceFields.Source: e.Source = NonEmptyString(ref r, path, problems); break;
+                case PriceFields.Notes: e.Notes = r.TokenType == JsonTokenType.String ? r.GetString() : Skip(ref r); break;
+                case PriceFields.Aliases: e.Aliases = Aliases(ref r, path, problems); break;
+                case PriceFields.MaxInputTokens: e.MaxInput = PositiveInt(ref r, path, problems); break;
+                case PriceFields.MaxOutputTokens: e.MaxOutput = PositiveInt(ref r, path, problems); break;
+                case PriceFields.RegionalPremium: e.Premium = Money(ref r, path, problems); break;
+                case PriceFields.LongContext: e.LongContext = ReadTier(ref r, path, problems); break;
+                default:
+                    if (PriceFields.Money.Contains(field)) e.Money[field] = Money(ref r, path, problems);
+                    else
+                    {
+                        problems.Add($"{path}: unknown field");
+                        r.Skip();
+                    }
+                    break;
+            }
+            if (problems.Count > reported) e.Invalid.Add(field);
+        }
+
+        if (e.Provider is null) Missing(e, PriceFields.Provider, at, problems);
+        if (e.Mode is null) Missing(e, PriceFields.Mode, at, problems);
+        else if (e.Mode is not (PriceEntry.Chat or PriceEntry.Embedding)) problems.Add($"{at}.mode: '{e.Mode}' must be '{PriceEntry.Chat}' or '{PriceEntry.Embedding}'");
+        if (e.Source is null) Missing(e, PriceFields.Source, at, problems);
+        else if (!Uri.TryCreate(e.Source, UriKind.Absolute, out _)) problems.Add($"{at}.source: '{e.Source}' is not an absolute URL");
+        foreach (var required in (ReadOnlySpan<string>)[PriceFields.Input, PriceFields.Output])
+            if (e.Get(required) is null) Missing(e, required, at, problems);
+        if (problems.Count != before) return null;
+
+        return new PriceEntry
+        {
+            Provider = e.Provider!,
+            Mode = e.Mode!,
+            InputPerToken = e.Get(PriceFields.Input)!.Value,
+            OutputPerToken = e.Get(PriceFields.Output)!.Value,
+            CacheReadPerToken = e.Get(PriceFields.CacheRead),
+            CacheWritePerToken = e.Get(PriceFields.CacheWrite),
+            CacheWrite1hPerToken = e.Get(PriceFields.CacheWrite1h),
+            ReasoningPerToken = e.Get(PriceFields.Reasoning),
+            PerImage = e.Get(PriceFields.PerImage),
+            PerRequest = e.Get(PriceFields.PerRequest),
+            MaxInputTokens = e.MaxInput,
+            MaxOutputTokens = e.MaxOutput,
+            LongContext = e.LongContext,
+            RegionalPremium = e.Premium,
+            Source = e.Source,
+            Notes = e.Notes,
+            Aliases = e.Aliases ?? [],
+        };
+    }
+
+    private static LongContextPrices? ReadTier(ref Utf8JsonReader r, FieldPath at, List<string> problems)
+    {
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            problems.Add($"{at}: must be an object with {PriceFields.AboveTokens}, {PriceFields.Input} and {PriceFields.Output}");
+            r.Skip();
             return null;
         }
         var before = problems.Count;
-        foreach (var field in e.EnumerateObject())
-            if (!KnownFields.Contains(field.Name)) problems.Add($"{at}.{field.Name}: unknown field");
-
-        var mode = RequiredString(e, PriceFields.Mode, at, problems);
-        if (mode is not (null or PriceEntry.Chat or PriceEntry.Embedding))
-            problems.Add($"{at}.mode: '{mode}' must be '{PriceEntry.Chat}' or '{PriceEntry.Embedding}'");
-        var source = RequiredString(e, PriceFields.Source, at, problems);
-        if (source is not null && !Uri.TryCreate(source, UriKind.Absolute, out _))
-            problems.Add($"{at}.source: '{source}' is not an absolute URL");
-
-        var entry = new PriceEntry
+        int? above = null;
+        var money = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        while (Next(ref r) is { } field)
         {
-            Provider = RequiredString(e, PriceFields.Provider, at, problems) ?? "",
-            Mode = mode ?? PriceEntry.Chat,
-            InputPerToken = Money(e, PriceFields.Input, at, problems, required: true) ?? 0,
-            OutputPerToken = Money(e, PriceFields.Output, at, problems, required: true) ?? 0,
-            CacheReadPerToken = Money(e, PriceFields.CacheRead, at, problems),
-            CacheWritePerToken = Money(e, PriceFields.CacheWrite, at, problems),
-            ReasoningPerToken = Money(e, PriceFields.Reasoning, at, problems),
-            PerImage = Money(e, PriceFields.PerImage, at, problems),
-            PerRequest = Money(e, PriceFields.PerRequest, at, problems),
-            MaxOutputTokens = MaxOutputTokens(e, at, problems),
-            Source = source,
-            Notes = e.TryGetProperty(PriceFields.Notes, out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null,
-            Aliases = Aliases(e, at, problems),
+            var path = new FieldPath(at.ToString(), field);
+            if (field == PriceFields.AboveTokens) above = PositiveInt(ref r, path, problems);
+            else if (PriceFields.TierMoney.Contains(field)) money[field] = Money(ref r, path, problems);
+            else
+            {
+                problems.Add($"{path}: unknown field");
+                r.Skip();
+            }
+        }
+        if (problems.Count != before) return null;
+        if (above is null) problems.Add($"{at}.{PriceFields.AboveTokens}: missing");
+        foreach (var required in (ReadOnlySpan<string>)[PriceFields.Input, PriceFields.Output])
+            if (money.GetValueOrDefault(required) is null) problems.Add($"{at}.{required}: missing");
+        if (problems.Count != before) return null;
+        return new LongContextPrices(above!.Value, money[PriceFields.Input]!.Value, money[PriceFields.Output]!.Value)
+        {
+            CacheReadPerToken = money.GetValueOrDefault(PriceFields.CacheRead),
+            CacheWritePerToken = money.GetValueOrDefault(PriceFields.CacheWrite),
+            CacheWrite1hPerToken = money.GetValueOrDefault(PriceFields.CacheWrite1h),
         };
-        return problems.Count == before ? entry : null;
     }
 
-    private static string? RequiredString(JsonElement e, string name, string at, List<string> problems)
+    /// <summary>Moves to the next property of the current object and onto its value; null at the object's end.</summary>
+    private static string? Next(ref Utf8JsonReader r)
     {
-        var path = at.Length == 0 ? name : $"{at}.{name}";
-        if (!e.TryGetProperty(name, out var v)) problems.Add($"{path}: missing");
-        else if (v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString())) problems.Add($"{path}: must be a non-empty string");
-        else return v.GetString();
+        if (!r.Read() || r.TokenType == JsonTokenType.EndObject) return null;
+        var name = r.GetString()!;
+        r.Read();
+        return name;
+    }
+
+    private static string? Skip(ref Utf8JsonReader r)
+    {
+        r.Skip();
         return null;
     }
 
-    private static decimal? Money(JsonElement e, string name, string at, List<string> problems, bool required = false)
+    private static void Missing(EntryFields e, string name, string at, List<string> problems)
     {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-        {
-            if (required) problems.Add($"{at}.{name}: missing");
-            return null;
-        }
+        if (!e.Invalid.Contains(name)) problems.Add($"{at}.{name}: missing");
+    }
+
+    private static string? NonEmptyString(ref Utf8JsonReader r, FieldPath path, List<string> problems)
+    {
+        if (r.TokenType == JsonTokenType.String && r.GetString() is { } s && !string.IsNullOrWhiteSpace(s)) return s;
+        problems.Add($"{path}: must be a non-empty string");
+        r.Skip();
+        return null;
+    }
+
+    /// <summary>A non-negative decimal written as a JSON number or a numeric string; null (with a problem) otherwise,
+    /// and null without one for a JSON null.</summary>
+    private static decimal? Money(ref Utf8JsonReader r, FieldPath path, List<string> problems)
+    {
         decimal d = 0;
-        var ok = v.ValueKind == JsonValueKind.Number
-            ? v.TryGetDecimal(out d)
-            : v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d);
-        if (!ok || d < 0)
+        var ok = r.TokenType switch
         {
-            problems.Add($"{at}.{name}: '{v.GetRawText()}' is not a non-negative amount of dollars");
-            return null;
-        }
-        return d;
-    }
-
-    private static int? MaxOutputTokens(JsonElement e, string at, List<string> problems)
-    {
-        if (!e.TryGetProperty(PriceFields.MaxOutputTokens, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n > 0) return n;
-        problems.Add($"{at}.{PriceFields.MaxOutputTokens}: '{v.GetRawText()}' is not a positive whole number");
+            JsonTokenType.Null => true,
+            JsonTokenType.Number => r.TryGetDecimal(out d),
+            JsonTokenType.String => decimal.TryParse(r.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d),
+            _ => false,
+        };
+        if (ok && d >= 0) return r.TokenType == JsonTokenType.Null ? null : d;
+        problems.Add($"{path}: '{Raw(ref r)}' is not a non-negative amount of dollars");
         return null;
     }
 
-    private static IReadOnlyList<string> Aliases(JsonElement e, string at, List<string> problems)
+    private static int? PositiveInt(ref Utf8JsonReader r, FieldPath path, List<string> problems)
     {
-        if (!e.TryGetProperty(PriceFields.Aliases, out var v)) return [];
+        if (r.TokenType == JsonTokenType.Null) return null;
+        if (r.TokenType == JsonTokenType.Number && r.TryGetInt32(out var n) && n > 0) return n;
+        problems.Add($"{path}: '{Raw(ref r)}' is not a positive whole number");
+        return null;
+    }
+
+    private static List<string>? Aliases(ref Utf8JsonReader r, FieldPath path, List<string> problems)
+    {
+        if (r.TokenType != JsonTokenType.StartArray)
+        {
+            problems.Add($"{path}: must be an array of strings");
+            r.Skip();
+            return null;
+        }
         var list = new List<string>();
-        if (v.ValueKind == JsonValueKind.Array)
-            foreach (var a in v.EnumerateArray())
-                if (a.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(a.GetString())) list.Add(a.GetString()!);
-                else problems.Add($"{at}.{PriceFields.Aliases}: every alias must be a non-empty string");
-        else problems.Add($"{at}.{PriceFields.Aliases}: must be an array of strings");
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            if (r.TokenType == JsonTokenType.String && r.GetString() is { } a && !string.IsNullOrWhiteSpace(a)) list.Add(a);
+            else
+            {
+                problems.Add($"{path}: every alias must be a non-empty string");
+                r.Skip();
+            }
+        }
         return list;
+    }
+
+    private static string Raw(ref Utf8JsonReader r)
+    {
+        if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            r.Skip();
+            return r.TokenType == JsonTokenType.EndObject ? "{...}" : "[...]";
+        }
+        var raw = Encoding.UTF8.GetString(r.HasValueSequence ? r.ValueSequence.ToArray() : r.ValueSpan);
+        return r.TokenType == JsonTokenType.String ? $"\"{raw}\"" : raw;
+    }
+
+    /// <summary>Where a value is, written out only for a problem (the file has thousands of fields and few problems).</summary>
+    private readonly record struct FieldPath(string At, string Field)
+    {
+        public override string ToString() => At.Length == 0 ? Field : $"{At}.{Field}";
+    }
+
+    /// <summary>What one entry set so far, before the required fields are checked.</summary>
+    private sealed class EntryFields
+    {
+        public string? Provider, Mode, Source, Notes;
+        public List<string>? Aliases;
+        public int? MaxInput, MaxOutput;
+        public decimal? Premium;
+        public LongContextPrices? LongContext;
+        public readonly Dictionary<string, decimal?> Money = new(StringComparer.Ordinal);
+        /// <summary>Fields that were present but unusable (already reported), so "missing" is not said of them too.</summary>
+        public HashSet<string> Invalid { get; } = [];
+
+        public decimal? Get(string field) => Money.GetValueOrDefault(field);
     }
 }

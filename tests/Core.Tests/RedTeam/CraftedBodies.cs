@@ -10,6 +10,8 @@ public static class CraftedBodies
 {
     public const string Allowed = "allowed";
     public const string Forbidden = "forbidden";
+    /// <summary>A group the key may use whose deployment has no price: a budget could never bind on it.</summary>
+    public const string Unpriced = "unpriced";
 
     private const string Msgs = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
 
@@ -57,6 +59,27 @@ public static class CraftedBodies
         yield return new Crafted("messages API, duplicate model key", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"max_tokens\":10,{Msgs},\"model\":\"{Forbidden}\"}}"));
         yield return new Crafted("messages API, deep nesting", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Forbidden}\",\"max_tokens\":10,{Msgs},\"x\":{Nested(129)}}}"));
         yield return new Crafted("count_tokens, forbidden model", "/v1/messages/count_tokens", Encoding.UTF8.GetBytes($"{{\"model\":\"{Forbidden}\",{Msgs}}}"));
+    }
+
+    /// <summary>
+    /// Bodies that try to reach the unpriced group with a budgeted key, which would book $0 and never bind the budget:
+    /// every spelling, endpoint and duplicate-key trick must be refused (with the default <c>unpriced_model_policy</c>).
+    /// </summary>
+    public static IEnumerable<Crafted> UnpricedModel()
+    {
+        yield return Chat("unpriced model by name", $"{{\"model\":\"{Unpriced}\",{Msgs}}}");
+        yield return Chat("unpriced model, escaped value", $"{{\"model\":\"unpr\\u0069ced\",{Msgs}}}");
+        yield return Chat("unpriced model, upper case", $"{{\"model\":\"UNPRICED\",{Msgs}}}");
+        yield return Chat("unpriced model, trailing space", $"{{\"model\":\"{Unpriced} \",{Msgs}}}");
+        yield return Chat("allowed then unpriced model key", $"{{\"model\":\"{Allowed}\",\"model\":\"{Unpriced}\",{Msgs}}}");
+        yield return Chat("escaped duplicate model key naming the unpriced model", $"{{\"model\":\"{Allowed}\",\"m\\u006fdel\":\"{Unpriced}\",{Msgs}}}");
+        yield return Chat("unpriced model with max_tokens 1", $"{{\"model\":\"{Unpriced}\",{Msgs},\"max_tokens\":1}}");
+        yield return Chat("unpriced model, streamed", $"{{\"model\":\"{Unpriced}\",{Msgs},\"stream\":true}}");
+        yield return Chat("unpriced model, n 2", $"{{\"model\":\"{Unpriced}\",{Msgs},\"n\":2}}");
+        yield return Chat("unpriced model named in metadata only", $"{{\"model\":\"{Unpriced}\",{Msgs},\"metadata\":{{\"model\":\"{Allowed}\"}}}}");
+        yield return new Crafted("embeddings of the unpriced model", "/v1/embeddings", Encoding.UTF8.GetBytes($"{{\"model\":\"{Unpriced}\",\"input\":\"hi\"}}"));
+        yield return new Crafted("messages API, unpriced model", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Unpriced}\",\"max_tokens\":10,{Msgs}}}"));
+        yield return new Crafted("messages API, streamed unpriced model", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Unpriced}\",\"max_tokens\":10,\"stream\":true,{Msgs}}}"));
     }
 
     /// <summary>Bodies for the allowed model whose numbers try to break the budget arithmetic or validation.</summary>

@@ -36,8 +36,8 @@ public abstract class MixedLoadSpendTests : IAsyncLifetime
             ("p-openai", new OpenAITarget(), "gpt-4o-mini"),
             ("p-anthropic", new AnthropicTarget(), "claude-sonnet-4-5"),
             ("p-gemini", new GeminiTarget(), "gemini-2.5-flash"),
-            // A cross-region inference profile is priced as its base model.
-            ("p-bedrock", new BedrockTarget(), "anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            // A geo cross-region inference profile is priced as its base model plus Bedrock's regional premium.
+            ("p-bedrock", new BedrockTarget(), "us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
         ];
         var models = new StringBuilder();
         foreach (var (name, target, pricedAs) in specs)

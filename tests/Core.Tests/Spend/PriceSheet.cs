@@ -17,9 +17,16 @@ public static class PriceSheet
 
     public sealed record Rates(decimal Input, decimal Output, decimal CacheRead);
 
-    /// <summary>The entry listed under <paramref name="id"/> itself or as one of its aliases.</summary>
+    /// <summary>The entry listed under <paramref name="id"/> itself or as one of its aliases; a Bedrock <c>us.</c> profile
+    /// is its base model plus the entry's <c>regional_premium</c>.</summary>
     public static Rates For(string id)
     {
+        if (id.StartsWith("us.", StringComparison.Ordinal))
+        {
+            var listed = For(id[3..]);
+            var premium = 1 + (Models.Value.GetProperty(id[3..]).TryGetProperty("regional_premium", out _) ? Dec(Models.Value.GetProperty(id[3..]), "regional_premium") : 0);
+            return new Rates(listed.Input * premium, listed.Output * premium, listed.CacheRead * premium);
+        }
         foreach (var m in Models.Value.EnumerateObject())
         {
             var aliases = m.Value.TryGetProperty("aliases", out var a) ? a.EnumerateArray().Select(x => x.GetString()) : [];

@@ -133,11 +133,13 @@ public sealed class PriceBookTests
     }
 
     [Fact]
-    public void Unpriced_mock_model_is_unknown()
+    public void A_mock_model_without_prices_is_free_and_an_unknown_name_is_unpriced()
     {
+        // mock/ answers offline: $0 is its true price, so budgets need no price for it.
         Assert.Null(Book.Rates(Deployment("mock")));
         Assert.Equal(new ModelPrice(0, 0, 4096), Book.For("mock"));
-        Assert.Equal(new ModelPrice(0, 0, 4096), Book.For("no-such-model"));
+        Assert.Equal(new ModelPrice(0, 0, 4096, IsPriced: false), Book.For("no-such-model"));
+        Assert.Equal(new ModelPrice(0, 0, 4096, IsPriced: false), Book.For("azure-unpriced"));
     }
 
     [Fact]
@@ -153,8 +155,9 @@ public sealed class PriceBookTests
     {
         // chat = gpt-4o-mini ($0.15 / $0.60, 16,384) and gpt-4o ($2.50 / $10, 16,384).
         Assert.Equal(new ModelPrice(0.0000025m, 0.00001m, 16384), Book.For("chat"));
-        // claude = Opus 4.1 on Bedrock ($15 / $75, 32,000 out) and Sonnet 4.5 ($3 / $15, 64,000 out): each part's maximum.
-        Assert.Equal(new ModelPrice(0.000015m, 0.000075m, 64000), Book.For("claude"));
+        // claude = Opus 4.1 on Bedrock ($15 / $75, 32,000 out) and Sonnet 4.5 ($3 / $15, 64,000 out; $6 / $22.50 above
+        // 200k prompt tokens): each part's maximum, and above 200k the dearest rate either deployment may charge there.
+        Assert.Equal(new ModelPrice(0.000015m, 0.000075m, 64000) { LongContext = new LongContextPrice(200_000, 0.000015m, 0.000075m) }, Book.For("claude"));
         Assert.Equal(new ModelPrice(0.00000015m, 0.0000006m, 1000), Book.For("priced-mock"));
     }
 
@@ -193,5 +196,65 @@ public sealed class PriceBookTests
         Assert.Contains(ex.Problems, p => p.Contains("model_info.input_cost_per_token: '-0.1'"));
         Assert.Contains(ex.Problems, p => p.Contains("model_info.output_cost_per_token: '\"cheap\"'"));
         Assert.Contains(ex.Problems, p => p.Contains("model_info.max_output_tokens: '10.5'"));
+    }
+
+    [Fact]
+    public void A_reservation_past_the_long_context_threshold_uses_the_tier_rates()
+    {
+        // claude (Sonnet 4.5 + Opus 4.1): below 200k prompt tokens $15 / $75 per 1M at most; above, the tier bound.
+        var price = Book.For("claude");
+        Assert.Equal(200_000 * 0.000015m + 1_000 * 0.000075m, price.Cost(200_000, 1_000));
+        Assert.Equal(300_000 * 0.000015m + 1_000 * 0.000075m, price.Cost(300_000, 1_000));
+        // A Gemini 2.5 Pro group alone: $1.25 / $10 up to 200k, $2.50 / $15 above.
+        var gemini = new PriceBook(ConfigText.Parse("""
+            model_list:
+              - model_name: g
+                litellm_params: { model: gemini/gemini-2.5-pro, api_key: k }
+            """)).For("g");
+        Assert.Equal(100_000 * 0.00000125m + 1_000 * 0.00001m, gemini.Cost(100_000, 1_000));
+        Assert.Equal(300_000 * 0.0000025m + 1_000 * 0.000015m, gemini.Cost(300_000, 1_000));
+    }
+
+    [Fact]
+    public void Model_info_takes_LiteLLMs_long_context_1_hour_and_input_limit_fields()
+    {
+        var config = ConfigText.Parse("""
+            model_list:
+              - model_name: private
+                litellm_params: { model: openai/our-model, api_base: "http://127.0.0.1:1/v1", api_key: k }
+                model_info:
+                  input_cost_per_token: 0.000001
+                  output_cost_per_token: 0.000004
+                  cache_creation_input_token_cost: 0.00000125
+                  cache_creation_input_token_cost_above_1hr: 0.000002
+                  input_cost_per_token_above_128k_tokens: 0.000002
+                  max_input_tokens: 256000
+            """);
+        var book = new PriceBook(config);
+        var rates = book.Rates(config.Deployments[0])!.Value;
+        Assert.Equal(0.000002m, rates.CacheWrite1hPerToken);
+        Assert.Equal(256_000, rates.MaxInputTokens);
+        Assert.Equal(128_000, rates.LongContext!.AboveTokens);
+        Assert.Equal(0.000002m, rates.LongContext.InputPerToken);
+        Assert.Equal(0.000004m, rates.LongContext.OutputPerToken); // not set above the threshold: the base rate
+        Assert.Equal(new LongContextPrice(128_000, 0.000002m, 0.000004m), book.For("private").LongContext);
+    }
+
+    [Fact]
+    public void Unusable_tier_fields_in_model_info_stop_start_up()
+    {
+        var ex = Assert.Throws<ConfigException>(() => new PriceBook(ConfigText.Parse("""
+            model_list:
+              - model_name: private
+                litellm_params: { model: openai/our-model, api_base: "http://127.0.0.1:1/v1", api_key: k }
+                model_info:
+                  input_cost_per_token: 0.000001
+                  output_cost_per_token: 0.000004
+                  input_cost_per_token_above_200k_tokens: lots
+                  output_cost_per_token_above_128k_tokens: 0.000008
+                  max_input_tokens: -1
+            """)));
+        Assert.Contains(ex.Problems, p => p.Contains("input_cost_per_token_above_200k_tokens: '\"lots\"' is not a non-negative amount of dollars"));
+        Assert.Contains(ex.Problems, p => p.Contains("max_input_tokens: '-1' is not a positive whole number"));
     }
 }

@@ -9,12 +9,13 @@ public sealed class PriceTableTests
     [Fact]
     public void Embedded_table_parses_and_records_its_sources_and_date()
     {
-        Assert.Equal("2026-11-25", Table.Checked);
+        Assert.Equal("2026-12-02", Table.Checked);
         Assert.Contains("developers.openai.com", Table.Source);
         Assert.Contains("platform.claude.com", Table.Source);
         Assert.Contains("aws.amazon.com/bedrock/pricing", Table.Source);
         Assert.Contains("ai.google.dev", Table.Source);
-        Assert.True(Table.Entries.Count >= 70, $"only {Table.Entries.Count} models");
+        Assert.Contains("model_prices_and_context_window.json", Table.Source);
+        Assert.True(Table.Entries.Count >= 700, $"only {Table.Entries.Count} models");
     }
 
     [Fact]
@@ -23,14 +24,19 @@ public sealed class PriceTableTests
         foreach (var (id, e) in Table.Entries)
         {
             Assert.True(Uri.TryCreate(e.Source, UriKind.Absolute, out var uri) && uri.Scheme == "https", $"{id}: source '{e.Source}'");
-            Assert.Contains(e.Provider, new[] { "openai", "anthropic", "bedrock", "gemini" });
+            Assert.Contains(e.Provider, new[] { "openai", "azure", "anthropic", "bedrock", "gemini", "groq", "mistral", "deepseek", "xai", "together_ai", "fireworks_ai", "perplexity", "openrouter" });
             Assert.Contains(e.Mode, new[] { PriceEntry.Chat, PriceEntry.Embedding });
             decimal?[] rates = [e.InputPerToken, e.OutputPerToken, e.CacheReadPerToken, e.CacheWritePerToken, e.ReasoningPerToken, e.PerImage, e.PerRequest];
             Assert.All(rates, r => Assert.True(r is null or >= 0, $"{id}: negative rate {r}"));
             // A per-token rate above $1e-3 ($1,000 per million tokens) is a typo (a per-1K or per-1M figure).
             Assert.All(rates[..5], r => Assert.True(r is null or < 0.001m, $"{id}: implausible per-token rate {r}"));
             if (e.IsEmbedding) Assert.Equal(0m, e.OutputPerToken);
-            else Assert.True(e.MaxOutputTokens > 0, $"{id}: chat model without max_output_tokens");
+            if (e.LongContext is { } tier)
+            {
+                Assert.True(tier.AboveTokens >= 100_000, $"{id}: long-context threshold {tier.AboveTokens}");
+                Assert.True(tier.InputPerToken >= e.InputPerToken && tier.OutputPerToken >= e.OutputPerToken, $"{id}: long-context rates below the base rates");
+            }
+            Assert.True(e.RegionalPremium is null or > 0 and < 1, $"{id}: regional premium {e.RegionalPremium}");
         }
     }
 
@@ -40,29 +46,30 @@ public sealed class PriceTableTests
         foreach (var (id, e) in Table.Entries)
         {
             if (e.CacheReadPerToken is { } read) Assert.True(read < e.InputPerToken, $"{id}: cache read {read} >= input {e.InputPerToken}");
-            if (e.CacheWritePerToken is { } write) Assert.True(write > e.InputPerToken, $"{id}: cache write {write} <= input {e.InputPerToken}");
+            if (e.CacheWritePerToken is { } write) Assert.True(write >= e.InputPerToken, $"{id}: cache write {write} < input {e.InputPerToken}");
+            if (e.CacheWrite1hPerToken is { } hour) Assert.True(hour >= (e.CacheWritePerToken ?? e.InputPerToken), $"{id}: 1-hour write {hour} below the 5-minute write");
         }
     }
 
     [Theory]
     [InlineData("gpt-4o"), InlineData("gpt-4o-mini"), InlineData("gpt-4.1"), InlineData("gpt-4.1-mini"), InlineData("gpt-4.1-nano")]
     [InlineData("o1"), InlineData("o3"), InlineData("o3-mini"), InlineData("o4-mini")]
-    [InlineData("gpt-5"), InlineData("gpt-5-mini"), InlineData("gpt-5-nano")]
+    [InlineData("gpt-5"), InlineData("gpt-5-mini"), InlineData("gpt-5-nano"), InlineData("gpt-5.5"), InlineData("gpt-5.6")]
     [InlineData("text-embedding-3-small"), InlineData("text-embedding-3-large"), InlineData("text-embedding-ada-002")]
-    [InlineData("claude-3-5-haiku-20241022"), InlineData("claude-3-7-sonnet-20250219"), InlineData("claude-sonnet-4-20250514")]
-    [InlineData("claude-sonnet-4-5-20250929"), InlineData("claude-opus-4-20250514"), InlineData("claude-opus-4-1-20250805"), InlineData("claude-haiku-4-5-20251001")]
+    [InlineData("claude-3-7-sonnet-20250219"), InlineData("claude-sonnet-4-20250514"), InlineData("claude-sonnet-4-5"), InlineData("claude-opus-4-20250514")]
+    [InlineData("claude-opus-4-1"), InlineData("claude-haiku-4-5"), InlineData("claude-opus-4-8"), InlineData("claude-opus-5"), InlineData("claude-sonnet-5")]
     [InlineData("anthropic.claude-sonnet-4-5-20250929-v1:0"), InlineData("meta.llama3-1-70b-instruct-v1:0"), InlineData("mistral.mistral-large-2407-v1:0")]
     [InlineData("amazon.titan-text-express-v1"), InlineData("amazon.titan-embed-text-v2:0"), InlineData("cohere.command-r-plus-v1:0"), InlineData("cohere.embed-english-v3")]
     [InlineData("amazon.nova-micro-v1:0"), InlineData("amazon.nova-lite-v1:0"), InlineData("amazon.nova-pro-v1:0")]
     [InlineData("gemini-2.5-pro"), InlineData("gemini-2.5-flash"), InlineData("gemini-2.5-flash-lite"), InlineData("gemini-2.0-flash")]
-    [InlineData("text-embedding-004"), InlineData("gemini-embedding-001")]
+    [InlineData("gemini-3.1-pro-preview"), InlineData("gemini-3.8-flash"), InlineData("gemini-embedding-001"), InlineData("gemini-embedding-2")]
     public void Lists_the_current_models(string id) => Assert.True(Table.Entries.ContainsKey(id), id);
 
     [Theory]
     // provider routing prefixes
     [InlineData("openai/gpt-4o", "gpt-4o")]
     [InlineData("azure/gpt-4.1-mini", "gpt-4.1-mini")]
-    [InlineData("anthropic/claude-opus-4-1-20250805", "claude-opus-4-1-20250805")]
+    [InlineData("anthropic/claude-opus-4-1-20250805", "claude-opus-4-1")]
     [InlineData("gemini/gemini-2.5-flash", "gemini-2.5-flash")]
     [InlineData("vertex_ai/gemini-2.5-pro", "gemini-2.5-pro")]
     [InlineData("bedrock/amazon.nova-pro-v1:0", "amazon.nova-pro-v1:0")]
@@ -81,9 +88,12 @@ public sealed class PriceTableTests
     [InlineData("gpt-4.1-2025-04-14", "gpt-4.1")]
     [InlineData("o3-2025-04-16", "o3")]
     [InlineData("gpt-5-mini-2025-08-07", "gpt-5-mini")]
-    [InlineData("claude-sonnet-4-5", "claude-sonnet-4-5-20250929")]
+    [InlineData("claude-sonnet-4-5-20250929", "claude-sonnet-4-5")]
     [InlineData("claude-3-7-sonnet-latest", "claude-3-7-sonnet-20250219")]
-    [InlineData("claude-opus-4-0", "claude-opus-4-20250514")]
+    [InlineData("claude-opus-4-1-20250805", "claude-opus-4-1")]
+    // OpenAI-compatible hosts keep their prefix in the table
+    [InlineData("groq/llama-3.3-70b-versatile", "groq/llama-3.3-70b-versatile")]
+    [InlineData("together_ai/BAAI/bge-base-en-v1.5", "together_ai/BAAI/bge-base-en-v1.5")]
     [InlineData("gemini-2.0-flash-001", "gemini-2.0-flash")]
     // case does not matter
     [InlineData("OpenAI/GPT-4o-Mini", "gpt-4o-mini")]
@@ -104,7 +114,8 @@ public sealed class PriceTableTests
     [Theory]
     [InlineData("gpt-9")]
     [InlineData("mock/mock-1")]
-    [InlineData("groq/llama-3.1-8b-instant")]
+    [InlineData("groq/no-such-model")]
+    [InlineData("hosted_vllm/meta-llama/Llama-3.1-8B-Instruct")]
     [InlineData("claude-sonnet-9-20300101")]
     [InlineData("us.")]
     [InlineData("")]

@@ -13,13 +13,14 @@ internal sealed record GeneralSettings
     public long MaxResponseBytes { get; init; } = UpstreamClient.DefaultMaxResponseBytes;
     public BodyCapture SpendBodies { get; init; } = new(false, BodyCapture.DefaultMaxBytes);
     public Spend.Retention.SpendLogRetention SpendLogRetention { get; init; } = Spend.Retention.SpendLogRetention.Default;
+    public Pricing.UnpricedModelPolicy UnpricedModels { get; init; }
 }
 
 /// <summary><c>general_settings</c>: the master key, request and response size caps, and spend-log body capture.</summary>
 internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostics report)
 {
     private static readonly HashSet<string> Keys = ["master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
-        Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey];
+        "unpriced_model_policy", Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey];
 
     public GeneralSettings Read(YamlMappingNode root)
     {
@@ -47,6 +48,11 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
         if (fields.OptionalNumber(general, "spend_logs_max_body_bytes", "general_settings.spend_logs_max_body_bytes", min: 1, max: 1_000_000, integer: true) is { } cap)
             settings = settings with { SpendBodies = settings.SpendBodies with { MaxBytes = (int)cap } };
         settings = settings with { SpendLogRetention = Spend.Retention.RetentionSettingsReader.Read(fields, general, report) };
+        if (fields.OptionalString(general, "unpriced_model_policy", "general_settings.unpriced_model_policy") is { } policy)
+        {
+            if (Pricing.UnpricedModelPolicies.TryParse(policy, out var p)) settings = settings with { UnpricedModels = p };
+            else report.Problem(YamlFields.Child(general, "unpriced_model_policy")!, $"general_settings.unpriced_model_policy: '{policy}' must be reject, warn or zero");
+        }
         return settings;
     }
 }

@@ -7,17 +7,21 @@ namespace Gateway.Providers.Anthropic;
 /// <summary>
 /// Anthropic's usage counts. Its <c>input_tokens</c> excludes cache reads and writes, so OpenAI's <c>prompt_tokens</c>
 /// is the sum of the three; reads become <c>cached_tokens</c>, writes <c>cache_creation_tokens</c> (priced differently).
+/// Writes to the 1-hour cache (<c>cache_creation.ephemeral_1h_input_tokens</c>) are kept apart: they cost more.
 /// </summary>
-public readonly record struct AnthropicUsage(int Input, int Output, int CacheRead, int CacheWrite)
+public readonly record struct AnthropicUsage(int Input, int Output, int CacheRead, int CacheWrite, int CacheWrite1h = 0)
 {
     public static AnthropicUsage Read(JsonElement usage) => new(
         JsonBytes.Int(usage, "input_tokens"), JsonBytes.Int(usage, "output_tokens"),
-        JsonBytes.Int(usage, "cache_read_input_tokens"), JsonBytes.Int(usage, "cache_creation_input_tokens"));
+        JsonBytes.Int(usage, "cache_read_input_tokens"), JsonBytes.Int(usage, "cache_creation_input_tokens"), Written1h(usage, 0));
 
     /// <summary>A later report (message_delta) overrides the counts it carries; the rest stay from message_start.</summary>
     public AnthropicUsage Update(JsonElement usage) => new(
         Pick(usage, "input_tokens", Input), Pick(usage, "output_tokens", Output),
-        Pick(usage, "cache_read_input_tokens", CacheRead), Pick(usage, "cache_creation_input_tokens", CacheWrite));
+        Pick(usage, "cache_read_input_tokens", CacheRead), Pick(usage, "cache_creation_input_tokens", CacheWrite), Written1h(usage, CacheWrite1h));
+
+    private static int Written1h(JsonElement usage, int current) =>
+        usage.ValueKind == JsonValueKind.Object && usage.TryGetProperty("cache_creation", out var c) ? Pick(c, "ephemeral_1h_input_tokens", current) : current;
 
     private static int Pick(JsonElement usage, string name, int current) =>
         usage.ValueKind == JsonValueKind.Object && usage.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : current;
@@ -57,6 +61,6 @@ public readonly record struct AnthropicUsage(int Input, int Output, int CacheRea
     public TokenUsage ToOpenAI()
     {
         var prompt = Input + CacheRead + CacheWrite;
-        return new TokenUsage(prompt, Output, prompt + Output, CacheRead, CacheWrite);
+        return new TokenUsage(prompt, Output, prompt + Output, CacheRead, CacheWrite) { CacheWrite1hTokens = CacheWrite1h };
     }
 }

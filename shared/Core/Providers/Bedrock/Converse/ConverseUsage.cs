@@ -5,7 +5,8 @@ namespace Gateway.Providers.Bedrock.Converse;
 
 /// <summary>
 /// Converse <c>usage</c> in OpenAI's terms: prompt tokens include cache reads and writes (Converse counts them apart
-/// from <c>inputTokens</c>), and the cache parts are kept for pricing.
+/// from <c>inputTokens</c>), and the cache parts are kept for pricing, 1-hour writes (<c>cacheDetails</c> with
+/// <c>ttl: 1h</c>) apart from 5-minute ones.
 /// </summary>
 public static class ConverseUsage
 {
@@ -17,6 +18,17 @@ public static class ConverseUsage
         var read = Get("cacheReadInputTokens");
         var write = Get("cacheWriteInputTokens");
         var prompt = input + read + write;
-        return new TokenUsage(prompt, output, prompt + output, read, write);
+        return new TokenUsage(prompt, output, prompt + output, read, write) { CacheWrite1hTokens = Written1h(usage) };
+    }
+
+    private static int Written1h(JsonElement usage)
+    {
+        if (!usage.TryGetProperty("cacheDetails", out var details) || details.ValueKind != JsonValueKind.Array) return 0;
+        var total = 0;
+        foreach (var d in details.EnumerateArray())
+            if (d.ValueKind == JsonValueKind.Object && d.TryGetProperty("ttl", out var ttl) && ttl.ValueEquals("1h")
+                && d.TryGetProperty("inputTokens", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var tokens) && tokens > 0)
+                total += tokens;
+        return total;
     }
 }
