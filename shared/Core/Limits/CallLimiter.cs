@@ -7,27 +7,34 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Limits;
 
 /// <summary>
-/// Admission for virtual keys: checks key, team and user limits (tightest wins) and reserves the call's worst case,
-/// one store call. Works on the parsed, validated request only; returns what the response headers should say.
+/// Admission: checks the limits of the call's subjects (<see cref="CallCharges"/>: a virtual key, its team and user, the
+/// key's limits on the model, the end user) and reserves the call's worst case, one store call; the tightest limit
+/// wins. Works on the parsed, validated request only; returns what the response headers should say.
 /// </summary>
-public sealed class CallLimiter(IGovernanceStore store, IModelPrices prices, TimeProvider time, LimitSettings settings, ILogger<CallLimiter> log)
+public sealed class CallLimiter(IGovernanceStore store, IModelPrices prices, EndUsers endUsers, TimeProvider time, LimitSettings settings, ILogger<CallLimiter> log)
 {
-    /// <summary>Admits the call or throws its refusal (429, or 400 <c>budget_exceeded</c>), with the header values either way.</summary>
-    public async ValueTask<Admission> AdmitAsync(KeyGrant grant, CallKind kind, IModelRequest request, int bodyBytes)
+    /// <summary>
+    /// Admits the call or throws its refusal (429, 400 <c>budget_exceeded</c>, 403 for a blocked end user), with the header
+    /// values either way. Null when nothing limits the call (the master key, no limited end user).
+    /// </summary>
+    /// <param name="model">The model group the call goes to (a key's alias already resolved).</param>
+    public async ValueTask<Admission?> AdmitAsync(KeyGrant? grant, CallKind kind, IModelRequest request, string model, int bodyBytes)
     {
-        var estimate = CallEstimate.For(kind, request, bodyBytes, prices.For(request.Model));
+        var charges = CallCharges.For(grant, model, await endUsers.ChargeForAsync(request.EndUser, CancellationToken.None));
+        if (charges.IsEmpty) return null;
+        var estimate = CallEstimate.For(kind, request, bodyBytes, prices.For(model));
         var now = time.GetUtcNow();
-        var admit = new AdmitRequest("res_" + Guid.CreateVersion7().ToString("N"), grant.Charges(), estimate.CostNanos, estimate.Tokens, now, now + settings.ReservationTtl);
+        var admit = new AdmitRequest("res_" + Guid.CreateVersion7().ToString("N"), charges.Subjects, estimate.CostNanos, estimate.Tokens, now, now + settings.ReservationTtl);
         var result = await store.AdmitAsync(admit, CancellationToken.None);
-        var headers = LimitHeaders.From(grant, result.Usage);
-        if (!result.Admitted) throw Refusal(result, grant, headers);
-        return new Admission(new CallBudget(store, admit, time, log, grant), headers);
+        var headers = LimitHeaders.From(charges, result.Usage);
+        if (!result.Admitted) throw Refusal(result, charges, headers);
+        return new Admission(new CallBudget(store, admit, time, log, charges), headers);
     }
 
-    private static GatewayException Refusal(AdmitResult result, KeyGrant grant, LimitHeaders headers)
+    private static GatewayException Refusal(AdmitResult result, CallCharges charges, LimitHeaders headers)
     {
-        var who = grant.Describe(result.RefusedSubject);
-        var limits = grant.LimitsOf(result.RefusedSubject ?? "") ?? SubjectLimits.None;
+        var who = charges.Describe(result.RefusedSubject);
+        var limits = charges.LimitsOf(result.RefusedSubject ?? "") ?? SubjectLimits.None;
         var retryAfter = result.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         var error = result.Refused switch
         {

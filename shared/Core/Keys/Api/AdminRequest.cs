@@ -19,6 +19,23 @@ public sealed class AdminRequest(IRequestAuthenticator auth, GatewayConfig confi
             throw new GatewayException(403, "permission_error", "Only the master key may manage keys, teams and users.", "master_key_required");
     }
 
+    /// <summary>
+    /// The caller of a route a virtual key may also call about itself (<c>/key/info</c>, <c>/user/info</c>,
+    /// <c>/team/info</c>, <c>/key/health</c>): the master key, or a virtual key whose grant the endpoint checks.
+    /// </summary>
+    public async Task<CallerIdentity> ReaderAsync(HttpContext ctx)
+    {
+        var caller = await auth.AuthenticateAsync(ctx);
+        if (caller.Kind == CallerKind.Anonymous)
+            throw new GatewayException(403, "permission_error", "Virtual keys need a master key: set GATEWAY_MASTER_KEY (or general_settings.master_key).", "master_key_required");
+        return caller;
+    }
+
+    /// <summary>A virtual key asked about something that is not its own.</summary>
+    internal static GatewayException NotYours(string what) =>
+        new(403, "permission_error", $"A virtual key may read only {what}; this needs the master key.", "not_allowed");
+
+    /// <summary>The body of a management POST, read once the caller is known to be the master key.</summary>
     internal async Task<JsonDocument> ReadJsonAsync(HttpContext ctx)
     {
         await RequireMasterAsync(ctx);
@@ -27,7 +44,10 @@ public sealed class AdminRequest(IRequestAuthenticator auth, GatewayConfig confi
     }
 
     internal static string Query(HttpContext ctx, string name) =>
-        ctx.Request.Query[name].ToString() is { Length: > 0 } v ? v : throw Errors.MissingField(name, "a query parameter");
+        OptionalQuery(ctx, name) ?? throw Errors.MissingField(name, "a query parameter");
+
+    internal static string? OptionalQuery(HttpContext ctx, string name) =>
+        ctx.Request.Query[name].ToString() is { Length: > 0 } v ? v : null;
 
     internal static async Task WriteAsync(HttpContext ctx, JsonNode body)
     {
