@@ -176,6 +176,23 @@ public abstract class GovernanceStoreContract
     }
 
     [Fact]
+    public async Task The_longest_end_user_ids_of_escaped_characters_are_stored_and_counted()
+    {
+        // 256 characters that each escape to three in Table Storage keys: past its 1 KiB key limit unless shortened.
+        var id = new string('%', 200) + Id()[..24] + new string('/', 32);
+        Assert.True(await Store.PutEndUserAsync(new EndUserRecord { UserId = id, Budget = new EndUserBudget { MaxBudget = 1m }, CreatedAt = T0 }, create: true));
+        Assert.Equal(id, (await Store.GetEndUserAsync(id))!.UserId);
+        Assert.Contains(await Store.ListEndUsersAsync(), e => e.UserId == id);
+        var charge = new SubjectCharge(Subjects.EndUser(id), new SubjectLimits(MaxBudget: 1m));
+        var admit = Admit(T0, Money.ToNanos(0.6m), 1, charge);
+        Assert.True((await Store.AdmitAsync(admit)).Admitted);
+        Assert.Equal(LimitKind.Budget, (await Store.AdmitAsync(Admit(T0, Money.ToNanos(0.6m), 1, charge))).Refused);
+        await Store.SettleAsync(SettleRequest.For(admit, Money.ToNanos(0.5m), 1, T0));
+        Assert.Equal(Money.ToNanos(0.5m), (await Store.GetUsageAsync(charge.Subject, charge.Limits, T0)).SpendNanos);
+        Assert.True(await Store.DeleteEndUserAsync(id));
+    }
+
+    [Fact]
     public async Task Key_and_model_and_end_user_counters_are_subjects_of_their_own()
     {
         // A model name with a slash (provider-style) and an end user id with characters Table Storage forbids in keys.
