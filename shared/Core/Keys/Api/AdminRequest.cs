@@ -31,9 +31,21 @@ public sealed class AdminRequest(IRequestAuthenticator auth, GatewayConfig confi
         return caller;
     }
 
-    /// <summary>A virtual key asked about something that is not its own.</summary>
-    internal static GatewayException NotYours(string what) =>
-        new(403, "permission_error", $"A virtual key may read only {what}; this needs the master key.", "not_allowed");
+    /// <summary>
+    /// What a self-service read is about: the master key names any id in the query parameter <paramref name="param"/>
+    /// (required); a virtual key reads only its own (<paramref name="own"/> of its key), and may leave the parameter out.
+    /// Anything else is a 403. <paramref name="normalize"/> turns the parameter into the form <paramref name="own"/> gives.
+    /// </summary>
+    internal async Task<string> OwnIdAsync(HttpContext ctx, string param, Func<KeyRecord, string?> own, string what, Func<string, string>? normalize = null)
+    {
+        var caller = await ReaderAsync(ctx);
+        var named = OptionalQuery(ctx, param) is { } q ? normalize?.Invoke(q) ?? q : null;
+        if (caller.Kind == CallerKind.MasterKey) return named ?? throw Errors.MissingField(param, "a query parameter");
+        var mine = caller.Grant is { } grant ? own(grant.Key) : null;
+        if (mine is null || (named is not null && named != mine))
+            throw new GatewayException(403, "permission_error", $"A virtual key may read only {what}; this needs the master key.", "not_allowed");
+        return mine;
+    }
 
     /// <summary>The body of a management POST, read once the caller is known to be the master key.</summary>
     internal async Task<JsonDocument> ReadJsonAsync(HttpContext ctx)

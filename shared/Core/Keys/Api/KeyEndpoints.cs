@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Auth;
 using Gateway.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -98,12 +97,7 @@ public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, Key
     /// </summary>
     public async Task InfoAsync(HttpContext ctx)
     {
-        var caller = await admin.ReaderAsync(ctx);
-        var named = AdminRequest.OptionalQuery(ctx, "key");
-        string hash;
-        if (caller.Kind == CallerKind.MasterKey) hash = KeySecrets.HashOrToken(named ?? throw Errors.MissingField("key", "a query parameter"));
-        else if (named is null || KeySecrets.HashOrToken(named) == caller.KeyHash) hash = caller.KeyHash!;
-        else throw AdminRequest.NotYours("its own key's info");
+        var hash = await admin.OwnIdAsync(ctx, "key", k => k.Hash, "its own key's info", KeySecrets.HashOrToken);
         var key = await store.GetKeyAsync(hash, ctx.RequestAborted) ?? throw AdminRequest.NotFound("The key", "key");
         var info = ToJson(key);
         await usage.AddAsync(info, key.Subject, key.Limits, ctx.RequestAborted);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Auth;
 using Gateway.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -84,15 +83,7 @@ public sealed class TeamEndpoints(AdminRequest admin, IGovernanceStore store, Ke
     /// <summary>The master key reads any team; a key of a team reads that team (<c>team_id</c> may then be left out), as in LiteLLM.</summary>
     public async Task TeamInfoAsync(HttpContext ctx)
     {
-        var caller = await admin.ReaderAsync(ctx);
-        var id = AdminRequest.OptionalQuery(ctx, "team_id");
-        if (caller.Kind != CallerKind.MasterKey)
-        {
-            var own = caller.Grant?.Key.TeamId;
-            if (own is null || (id is not null && id != own)) throw AdminRequest.NotYours("the team it belongs to");
-            id = own;
-        }
-        if (id is null) throw Errors.MissingField("team_id", "a query parameter");
+        var id = await admin.OwnIdAsync(ctx, "team_id", k => k.TeamId, "the team it belongs to");
         var team = await store.GetTeamAsync(id, ctx.RequestAborted) ?? throw AdminRequest.NotFound($"The team '{id}'", "team_id");
         var info = ToJson(team);
         await usage.AddAsync(info, team.Subject, team.Limits, ctx.RequestAborted);

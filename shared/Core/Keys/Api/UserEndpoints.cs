@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Auth;
 using Gateway.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -94,16 +93,8 @@ public sealed class UserEndpoints(AdminRequest admin, IGovernanceStore store, Ke
     /// </summary>
     public async Task UserInfoAsync(HttpContext ctx)
     {
-        var caller = await admin.ReaderAsync(ctx);
         var ct = ctx.RequestAborted;
-        var id = AdminRequest.OptionalQuery(ctx, "user_id");
-        if (caller.Kind != CallerKind.MasterKey)
-        {
-            var own = caller.Grant?.Key.UserId;
-            if (own is null || (id is not null && id != own)) throw AdminRequest.NotYours("the user its key belongs to");
-            id = own;
-        }
-        if (id is null) throw Errors.MissingField("user_id", "a query parameter");
+        var id = await admin.OwnIdAsync(ctx, "user_id", k => k.UserId, "the user its key belongs to");
         var user = await store.GetUserAsync(id, ct) ?? throw AdminRequest.NotFound($"The user '{id}'", "user_id");
         var info = ToJson(user);
         await usage.AddAsync(info, user.Subject, user.Limits, ct);
