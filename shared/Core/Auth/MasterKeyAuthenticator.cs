@@ -28,7 +28,27 @@ public sealed class MasterKeyAuthenticator(string? masterKey, IVirtualKeyResolve
         if (!CryptographicOperations.FixedTimeEquals(digest, _masterDigest))
             return virtualKeys is null
                 ? throw Errors.Unauthorized("Incorrect API key provided.")
-                : virtualKeys.ResolveAsync(key, context.RequestAborted);
+                : WithinAllowedRoutes(virtualKeys.ResolveAsync(key, context.RequestAborted), context.Request.Path.Value);
         return ValueTask.FromResult(CallerIdentity.Master);
+    }
+
+    /// <summary>A virtual key with <c>allowed_routes</c> reaches only those routes (checked here, so every route that authenticates holds it).</summary>
+    private static ValueTask<CallerIdentity> WithinAllowedRoutes(ValueTask<CallerIdentity> resolving, string? path)
+    {
+        if (!resolving.IsCompletedSuccessfully) return Awaited(resolving, path);
+        Check(resolving.Result, path);
+        return resolving;
+
+        static async ValueTask<CallerIdentity> Awaited(ValueTask<CallerIdentity> resolving, string? path)
+        {
+            var caller = await resolving;
+            Check(caller, path);
+            return caller;
+        }
+
+        static void Check(CallerIdentity caller, string? path)
+        {
+            if (caller.Grant is { } grant) Keys.RouteAccess.Check(grant.Key, path);
+        }
     }
 }

@@ -26,6 +26,9 @@ public sealed record GatewayConfig
     /// <summary>Where spend events go (<c>GATEWAY_SPEND_SINK</c> and friends): straight into the store by default.</summary>
     public Gateway.Spend.SpendSettings Spend { get; init; } = new();
 
+    /// <summary><c>litellm_settings.max_end_user_budget</c>: the budget (USD) of each end user (a request's <c>user</c>) without one of their own.</summary>
+    public decimal? MaxEndUserBudget { get; init; }
+
     /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
     public Keys.StoreSettings Store { get; init; } = new();
 

@@ -33,6 +33,7 @@ public static class GatewayConfigLoader
 
         var deployments = new List<DeploymentConfig>();
         var general = new GeneralSettings();
+        var litellm = new LitellmSettingsSection(fields, report);
         if (root is not null)
         {
             fields.WarnUnknown(root, TopLevelKeys, "");
@@ -40,7 +41,7 @@ public static class GatewayConfigLoader
             new EnvironmentVariablesSection(fields, report, environment).Read(root);
             deployments = new ModelListSection(fields, report, new LitellmParamsSection(fields, report, environment)).Read(root);
             general = new GeneralSettingsSection(fields, report).Read(root);
-            deployments = new LitellmSettingsSection(report).Read(root, deployments);
+            deployments = litellm.Read(root, deployments);
             new RouterSettingsSection(report).Read(root);
         }
 
@@ -55,6 +56,7 @@ public static class GatewayConfigLoader
             SpendBodies = general.SpendBodies,
             SpendLogRetention = general.SpendLogRetention,
             UnpricedModels = general.UnpricedModels,
+            MaxEndUserBudget = litellm.MaxEndUserBudget,
             Source = source,
             Warnings = report.Warnings,
             EnvironmentVariables = environment.Declared,

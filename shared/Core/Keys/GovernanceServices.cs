@@ -18,31 +18,61 @@ public static class GovernanceServices
         services.TryAddSingleton<IGovernanceStore>(_ => StoreFactory.Create(settings));
         services.TryAddSingleton(sp => new LimitSettings { UnpricedModels = sp.GetRequiredService<GatewayConfig>().UnpricedModels });
         services.TryAddSingleton(sp => new KeyCache(sp.GetRequiredService<IGovernanceStore>(), sp.GetRequiredService<TimeProvider>(), settings.KeyCacheTtl));
+        services.TryAddSingleton(sp => new EndUsers(sp.GetRequiredService<IGovernanceStore>(), sp.GetRequiredService<TimeProvider>(), settings.KeyCacheTtl,
+            sp.GetRequiredService<GatewayConfig>().MaxEndUserBudget));
         services.TryAddSingleton<CallLimiter>();
         services.TryAddSingleton<ReservationSweeper>();
         services.TryAddSingleton<AdminRequest>();
+        services.TryAddSingleton<UsageInfo>();
         services.TryAddSingleton<KeyEndpoints>();
-        services.TryAddSingleton<TeamUserEndpoints>();
+        services.TryAddSingleton<TeamEndpoints>();
+        services.TryAddSingleton<UserEndpoints>();
+        services.TryAddSingleton<CustomerEndpoints>();
         return services;
     }
 
-    /// <summary>Maps LiteLLM's management routes (master key only).</summary>
+    /// <summary>Maps LiteLLM's management routes (master key; a virtual key may read its own key, user and team info).</summary>
     public static IEndpointRouteBuilder MapGovernance(this IEndpointRouteBuilder app)
     {
         var keys = app.ServiceProvider.GetRequiredService<KeyEndpoints>();
-        var teams = app.ServiceProvider.GetRequiredService<TeamUserEndpoints>();
         app.MapPost("/key/generate", keys.GenerateAsync);
         app.MapPost("/key/update", keys.UpdateAsync);
         app.MapPost("/key/delete", keys.DeleteAsync);
         app.MapPost("/key/regenerate", keys.RegenerateAsync);
+        app.MapPost("/key/block", keys.BlockAsync);
+        app.MapPost("/key/unblock", keys.UnblockAsync);
+        app.MapPost("/key/health", keys.HealthAsync);
         app.MapGet("/key/info", keys.InfoAsync);
         app.MapGet("/key/list", keys.ListAsync);
+
+        var teams = app.ServiceProvider.GetRequiredService<TeamEndpoints>();
         app.MapPost("/team/new", teams.NewTeamAsync);
         app.MapPost("/team/update", teams.UpdateTeamAsync);
         app.MapPost("/team/delete", teams.DeleteTeamAsync);
+        app.MapPost("/team/block", teams.BlockAsync);
+        app.MapPost("/team/unblock", teams.UnblockAsync);
+        app.MapPost("/team/member_add", teams.MemberAddAsync);
+        app.MapPost("/team/member_delete", teams.MemberDeleteAsync);
+        app.MapPost("/team/model/add", teams.ModelAddAsync);
+        app.MapPost("/team/model/delete", teams.ModelDeleteAsync);
         app.MapGet("/team/info", teams.TeamInfoAsync);
-        app.MapPost("/user/new", teams.NewUserAsync);
-        app.MapGet("/user/info", teams.UserInfoAsync);
+        app.MapGet("/team/list", teams.ListTeamsAsync);
+
+        var users = app.ServiceProvider.GetRequiredService<UserEndpoints>();
+        app.MapPost("/user/new", users.NewUserAsync);
+        app.MapPost("/user/update", users.UpdateUserAsync);
+        app.MapPost("/user/delete", users.DeleteUserAsync);
+        app.MapGet("/user/info", users.UserInfoAsync);
+        app.MapGet("/user/list", users.ListUsersAsync);
+
+        var customers = app.ServiceProvider.GetRequiredService<CustomerEndpoints>();
+        app.MapPost("/customer/new", customers.NewAsync);
+        app.MapPost("/customer/update", customers.UpdateAsync);
+        app.MapPost("/customer/delete", customers.DeleteAsync);
+        app.MapPost("/customer/block", customers.BlockAsync);
+        app.MapPost("/customer/unblock", customers.UnblockAsync);
+        app.MapGet("/customer/info", customers.InfoAsync);
+        app.MapGet("/customer/list", customers.ListAsync);
         return app;
     }
 }

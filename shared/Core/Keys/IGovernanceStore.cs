@@ -4,7 +4,7 @@ namespace Gateway.Keys;
 /// Keys, teams, users, and the counters and reservations that enforce their limits. Implementations: embedded SQLite,
 /// Azure Table Storage, DynamoDB. <see cref="AdmitAsync"/> and <see cref="SettleAsync"/> decide exactly across every
 /// instance sharing the store: SQLite in one transaction; Table Storage and DynamoDB with one conditional write per
-/// limited subject (key, team, user), taking back earlier subjects' reservations when a later one refuses.
+/// limited subject (key, team, user, end user, key and model), taking back earlier subjects' reservations when a later one refuses.
 /// </summary>
 public interface IGovernanceStore
 {
@@ -31,8 +31,20 @@ public interface IGovernanceStore
     Task<bool> PutTeamAsync(TeamRecord team, bool create, CancellationToken ct = default);
     Task<bool> DeleteTeamAsync(string teamId, CancellationToken ct = default);
 
+    /// <summary>Every team, ordered by id (teams are few: listed whole).</summary>
+    Task<IReadOnlyList<TeamRecord>> ListTeamsAsync(CancellationToken ct = default);
+
     Task<UserRecord?> GetUserAsync(string userId, CancellationToken ct = default);
     Task<bool> PutUserAsync(UserRecord user, bool create, CancellationToken ct = default);
+    Task<bool> DeleteUserAsync(string userId, CancellationToken ct = default);
+    /// <summary>Every user, ordered by id.</summary>
+    Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken ct = default);
+
+    Task<EndUserRecord?> GetEndUserAsync(string userId, CancellationToken ct = default);
+    Task<bool> PutEndUserAsync(EndUserRecord endUser, bool create, CancellationToken ct = default);
+    Task<bool> DeleteEndUserAsync(string userId, CancellationToken ct = default);
+    /// <summary>Every end user with a record, ordered by id.</summary>
+    Task<IReadOnlyList<EndUserRecord>> ListEndUsersAsync(CancellationToken ct = default);
 
     /// <summary>Checks every subject's limits and, only if all pass, counts the request and reserves its worst case.</summary>
     Task<AdmitResult> AdmitAsync(AdmitRequest request, CancellationToken ct = default);

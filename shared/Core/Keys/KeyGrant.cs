@@ -13,20 +13,20 @@ public sealed record KeyGrant(KeyRecord Key, TeamRecord? Team, UserRecord? User)
     private static bool Allows(List<string> models, string model, bool hasTeam) =>
         models.Count == 0 || models.Contains(model) || models.Any(m => AllModels.Contains(m)) || (hasTeam && models.Contains("all-team-models"));
 
-    /// <summary>The limits of one of this grant's subjects (key, team or user), null for any other subject.</summary>
-    public SubjectLimits? LimitsOf(string subject) =>
-        subject == Key.Subject ? Key.Limits : subject == Team?.Subject ? Team.Limits : subject == User?.Subject ? User.Limits : null;
+    /// <summary>
+    /// The model group a requested name stands for: the key's <c>aliases</c> first, then the team's <c>model_aliases</c>,
+    /// else the name itself. Not chained: an alias names a group, never another alias. The result is what access is
+    /// checked against, so an alias cannot reach a model the key, team or user may not use.
+    /// </summary>
+    public string ModelFor(string requested) =>
+        Key.Aliases?.GetValueOrDefault(requested) ?? Team?.ModelAliases?.GetValueOrDefault(requested) ?? requested;
 
-    /// <summary>How limit messages name a subject.</summary>
-    public string Describe(string? subject) =>
-        subject == Team?.Subject ? $"team '{Team!.TeamId}'" : subject == User?.Subject ? $"user '{User!.UserId}'" : $"key {Key.KeyName ?? "(virtual key)"}";
-
-    /// <summary>The subjects a call counts against, each with its limits; subjects without limits are skipped.</summary>
-    public IReadOnlyList<SubjectCharge> Charges()
+    /// <summary>The subjects a call counts against, each with its limits; team and user are skipped when they have no limits.</summary>
+    public IEnumerable<SubjectCharge> Charges(string model)
     {
-        var list = new List<SubjectCharge>(3) { new(Key.Subject, Key.Limits) };
-        if (Team is { } t && !t.Limits.IsEmpty) list.Add(new(t.Subject, t.Limits));
-        if (User is { } u && !u.Limits.IsEmpty) list.Add(new(u.Subject, u.Limits));
-        return list;
+        yield return new(Key.Subject, Key.Limits);
+        if (Team is { } t && !t.Limits.IsEmpty) yield return new(t.Subject, t.Limits);
+        if (User is { } u && !u.Limits.IsEmpty) yield return new(u.Subject, u.Limits);
+        if (Key.LimitsFor(model) is { IsEmpty: false } perModel) yield return new(Subjects.KeyModel(Key.Hash, model), perModel);
     }
 }

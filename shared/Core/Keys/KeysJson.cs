@@ -8,6 +8,7 @@ namespace Gateway.Keys;
 [JsonSerializable(typeof(KeyRecord))]
 [JsonSerializable(typeof(TeamRecord))]
 [JsonSerializable(typeof(UserRecord))]
+[JsonSerializable(typeof(EndUserRecord))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonNode))]
 public sealed partial class KeysJson : JsonSerializerContext;

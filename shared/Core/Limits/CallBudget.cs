@@ -8,7 +8,7 @@ namespace Gateway.Limits;
 /// serving deployment's rates, the same figure its spend event carries). A call that never settles is released at
 /// zero cost when disposed: a backstop only, since the pipeline settles every admitted call.
 /// </summary>
-public sealed partial class CallBudget(IGovernanceStore store, AdmitRequest reservation, TimeProvider time, ILogger log, KeyGrant grant)
+public sealed partial class CallBudget(IGovernanceStore store, AdmitRequest reservation, TimeProvider time, ILogger log, CallCharges charges)
     : IDisposable
 {
     private int _settled;
@@ -19,7 +19,7 @@ public sealed partial class CallBudget(IGovernanceStore store, AdmitRequest rese
         if (Interlocked.Exchange(ref _settled, 1) == 1) return default;
         var request = SettleRequest.For(reservation, Math.Max(0, costNanos), Math.Max(0, tokens), time.GetUtcNow());
         var usageAfter = await store.SettleAsync(request, CancellationToken.None);
-        return LimitHeaders.From(grant, usageAfter);
+        return LimitHeaders.From(charges, usageAfter);
     }
 
     public void Dispose()

@@ -8,39 +8,46 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Limits;
 
 /// <summary>
-/// Admission for virtual keys: checks key, team and user limits (tightest wins) and reserves the call's worst case,
-/// one store call. Works on the parsed, validated request only; returns what the response headers should say.
+/// Admission: checks the limits of the call's subjects (<see cref="CallCharges"/>: a virtual key, its team and user, the
+/// key's limits on the model, the end user) and reserves the call's worst case, one store call; the tightest limit
+/// wins. Works on the parsed, validated request only; returns what the response headers should say.
 /// </summary>
-public sealed partial class CallLimiter(IGovernanceStore store, IModelPrices prices, TimeProvider time, LimitSettings settings, ILogger<CallLimiter> log)
+public sealed partial class CallLimiter(IGovernanceStore store, IModelPrices prices, EndUsers endUsers, TimeProvider time, LimitSettings settings, ILogger<CallLimiter> log)
 {
-    /// <summary>Admits the call or throws its refusal (429, or 400 <c>budget_exceeded</c>), with the header values either way.</summary>
-    public async ValueTask<Admission> AdmitAsync(KeyGrant grant, CallKind kind, IModelRequest request, int bodyBytes)
+    /// <summary>
+    /// Admits the call or throws its refusal (429, 400 <c>budget_exceeded</c>, 403 for a blocked end user), with the header
+    /// values either way. Null when nothing limits the call (the master key, no limited end user).
+    /// </summary>
+    /// <param name="model">The model group the call goes to (a key's alias already resolved).</param>
+    public async ValueTask<Admission?> AdmitAsync(KeyGrant? grant, CallKind kind, IModelRequest request, string model, int bodyBytes)
     {
-        var price = prices.For(request.Model);
-        if (!price.IsPriced) CheckUnpriced(grant, request.Model);
+        var charges = CallCharges.For(grant, model, await endUsers.ChargeForAsync(request.EndUser, CancellationToken.None));
+        if (charges.IsEmpty) return null;
+        var price = prices.For(model);
+        if (!price.IsPriced) CheckUnpriced(charges, model);
         var estimate = CallEstimate.For(kind, request, bodyBytes, price);
         var now = time.GetUtcNow();
-        var admit = new AdmitRequest("res_" + Guid.CreateVersion7().ToString("N"), grant.Charges(), estimate.CostNanos, estimate.Tokens, now, now + settings.ReservationTtl);
+        var admit = new AdmitRequest("res_" + Guid.CreateVersion7().ToString("N"), charges.Subjects, estimate.CostNanos, estimate.Tokens, now, now + settings.ReservationTtl);
         var result = await store.AdmitAsync(admit, CancellationToken.None);
-        var headers = LimitHeaders.From(grant, result.Usage);
-        if (!result.Admitted) throw Refusal(result, grant, headers);
-        return new Admission(new CallBudget(store, admit, time, log, grant), headers);
+        var headers = LimitHeaders.From(charges, result.Usage);
+        if (!result.Admitted) throw Refusal(result, charges, headers);
+        return new Admission(new CallBudget(store, admit, time, log, charges), headers);
     }
 
     /// <summary>An unpriced model books $0, so a budget would never bind on it: <see cref="LimitSettings.UnpricedModels"/>
     /// says whether a budgeted caller is refused (the default), served with a warning, or served silently.</summary>
-    private void CheckUnpriced(KeyGrant grant, string model)
+    private void CheckUnpriced(CallCharges charges, string model)
     {
-        var budgeted = grant.Charges().FirstOrDefault(c => c.Limits.MaxBudget is not null);
+        var budgeted = charges.Subjects.FirstOrDefault(c => c.Limits.MaxBudget is not null);
         if (budgeted is null || settings.UnpricedModels == UnpricedModelPolicy.Zero) return;
         if (settings.UnpricedModels == UnpricedModelPolicy.Warn)
         {
-            LogUnpriced(model, grant.Describe(budgeted.Subject));
+            LogUnpriced(model, charges.Describe(budgeted.Subject));
             return;
         }
         // 403 like model_not_allowed: the caller may not use this model under its budget, and no retry or body change helps.
         throw new GatewayException(403, "permission_error",
-            $"The model '{model}' has no price, so the budget of {grant.Describe(budgeted.Subject)} cannot be enforced on it. " +
+            $"The model '{model}' has no price, so the budget of {charges.Describe(budgeted.Subject)} cannot be enforced on it. " +
             "Price it in the gateway config: model_info.base_model naming a model of the price table (for example gpt-4o), " +
             "or input_cost_per_token and output_cost_per_token (0 for a free local model); " +
             "or set general_settings.unpriced_model_policy to warn or zero to book such calls at $0.",
@@ -50,10 +57,10 @@ public sealed partial class CallLimiter(IGovernanceStore store, IModelPrices pri
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model '{Model}' has no price: the call of {Subject}, which has a budget, is booked at $0 (general_settings.unpriced_model_policy: warn)")]
     private partial void LogUnpriced(string model, string subject);
 
-    private static GatewayException Refusal(AdmitResult result, KeyGrant grant, LimitHeaders headers)
+    private static GatewayException Refusal(AdmitResult result, CallCharges charges, LimitHeaders headers)
     {
-        var who = grant.Describe(result.RefusedSubject);
-        var limits = grant.LimitsOf(result.RefusedSubject ?? "") ?? SubjectLimits.None;
+        var who = charges.Describe(result.RefusedSubject);
+        var limits = charges.LimitsOf(result.RefusedSubject ?? "") ?? SubjectLimits.None;
         var retryAfter = result.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         var error = result.Refused switch
         {

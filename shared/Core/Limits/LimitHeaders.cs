@@ -13,16 +13,16 @@ public readonly record struct LimitHeaders(long? RemainingRequests, long? Remain
     public const string RemainingTokensHeader = "x-ratelimit-remaining-tokens";
     public const string KeySpendHeader = "x-gateway-key-spend";
 
-    public static LimitHeaders From(KeyGrant grant, IReadOnlyList<SubjectUsage> usage)
+    public static LimitHeaders From(CallCharges charges, IReadOnlyList<SubjectUsage> usage)
     {
         long? requests = null, tokens = null;
         decimal? spend = null;
         foreach (var u in usage)
         {
-            var limits = grant.LimitsOf(u.Subject);
+            var limits = charges.LimitsOf(u.Subject);
             if (limits?.Rpm is { } rpm) requests = Math.Min(requests ?? long.MaxValue, Math.Max(0, rpm - u.Requests));
             if (limits?.Tpm is { } tpm) tokens = Math.Min(tokens ?? long.MaxValue, Math.Max(0, tpm - u.TokensUsed - u.TokensReserved));
-            if (u.Subject == grant.Key.Subject) spend = u.Spend;
+            if (u.Subject == charges.KeySubject) spend = u.Spend;
         }
         return new LimitHeaders(requests, tokens, spend);
     }

@@ -31,13 +31,14 @@ public sealed partial class CallPipeline(
         var caller = await auth.AuthenticateAsync(ctx);                                        // 1. no body is read for an unknown caller
         using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ctx.RequestAborted); // 2.
         using var request = parse(body.Memory);                                                // 3, 4. parse once, validate
-        if (!router.TryResolve(request.Model, out var group))                                  // 5. unknown model: 404
-            throw Errors.ModelNotFound(request.Model, router.Groups.Select(g => g.Name).Where(n => ModelAccess.Allows(caller, n)));
-        ModelAccess.Check(caller, request.Model);                                              // 6. fail closed
+        var model = caller.Grant?.ModelFor(request.Model) ?? request.Model;                     // a key's alias names a group
+        if (!router.TryResolve(model, out var group))                                          // 5. unknown model: 404
+            throw Errors.ModelNotFound(model, router.Groups.Select(g => g.Name).Where(n => ModelAccess.Allows(caller, n)));
+        ModelAccess.Check(caller, group.Name);                                                 // 6. fail closed
         Admission? admission = null;
-        if (kind.IsBillable() && caller.Grant is { } grant)
+        if (kind.IsBillable() && await limiter.AdmitAsync(caller.Grant, kind, request, group.Name, body.Length) is { } admitted)
         {
-            admission = await limiter.AdmitAsync(grant, kind, request, body.Length);           // 7. reserve the worst case
+            admission = admitted;                                                              // 7. reserve the worst case
             LimitHeadersWriter.Write(ctx.Response, admission.Headers);
         }
         using var budget = admission?.Budget;

@@ -51,6 +51,16 @@ public static class KeyGateway
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>A management call made with <paramref name="key"/> (a virtual key) instead of the master key: status and JSON body.</summary>
+    public static async Task<(int Status, JsonElement Body)> AsKeyAsync(this TestGateway gw, string key, HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(gw.BaseAddress, path));
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        request.Headers.Authorization = new("Bearer", key);
+        using var r = await Shared.SendAsync(request);
+        return ((int)r.StatusCode, JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
     /// <summary>Creates a key and returns its secret.</summary>
     public static async Task<string> GenerateAsync(this TestGateway gw, string json = "{}") =>
         (await gw.PostAsync("/key/generate", json)).GetProperty("key").GetString()!;

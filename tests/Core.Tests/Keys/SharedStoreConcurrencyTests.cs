@@ -5,8 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace Gateway.Tests.Keys;
 
 /// <summary>
-/// Two gateways sharing one store take 200 concurrent calls on one key. The budget and the rpm limit must hold
-/// exactly across both: no overspend, no lost update, every refusal the right error. Run on every store.
+/// Two gateways sharing one store take 200 concurrent calls. A key's budget and rpm limit, a key's budget on one model,
+/// and an end user's budget across several keys must hold exactly across both gateways: no overspend, no lost update,
+/// every refusal the right error. Run on every store.
 /// </summary>
 public abstract class SharedStoreConcurrencyTests : IAsyncLifetime
 {
@@ -35,7 +36,7 @@ public abstract class SharedStoreConcurrencyTests : IAsyncLifetime
     {
         // One output token at $0.001, reserved and charged exactly (max_tokens 1, mock answers one token): $0.05 = 50 calls.
         var key = await _a.GenerateAsync("""{"max_budget":0.05}""");
-        var results = await RunAsync(key, 200, ",\"max_tokens\":1,\"mock_response\":\"ok\"");
+        var results = await RunAsync(key, 200, OneToken);
 
         Assert.Equal(50, results.Count(r => r.Status == HttpStatusCode.OK));
         Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r =>
@@ -63,14 +64,57 @@ public abstract class SharedStoreConcurrencyTests : IAsyncLifetime
         });
     }
 
-    private async Task<(HttpStatusCode Status, string? ErrorType, string? RetryAfter)[]> RunAsync(string key, int count, string extra)
+    [Fact]
+    public async Task A_model_max_budget_for_fifty_calls_admits_exactly_fifty_of_that_model_and_leaves_others_open()
+    {
+        var key = await _a.GenerateAsync("""{"model_max_budget":{"priced":{"budget_limit":0.05,"time_period":"1d"}}}""");
+        var results = await RunAsync(key, 200, OneToken);
+
+        Assert.Equal(50, results.Count(r => r.Status == HttpStatusCode.OK));
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Equal("budget_exceeded", r.ErrorType));
+        using (var other = await _b.ChatAsync(key, model: "other")) Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        var info = await _b.InfoAsync(key);
+        Assert.Equal(0.05m, info.GetProperty("model_spend").GetProperty("priced").GetDecimal());
+        Assert.Equal(0.05m, info.GetProperty("spend").GetDecimal());
+        Assert.Equal(0m, info.GetProperty("reserved_spend").GetDecimal());
+        Assert.Equal(0, info.GetProperty("parallel_requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_end_user_budget_for_fifty_calls_admits_exactly_fifty_across_four_keys()
+    {
+        var endUser = "eu-" + Guid.NewGuid().ToString("N");
+        await _a.PostAsync("/customer/new", $$"""{"user_id":"{{endUser}}","max_budget":0.05}""");
+        var keys = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _a.GenerateAsync()));
+        var results = await RunAsync(keys, 200, OneToken + $",\"user\":\"{endUser}\"");
+
+        Assert.Equal(50, results.Count(r => r.Status == HttpStatusCode.OK));
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Equal("budget_exceeded", r.ErrorType));
+        var info = await _b.GetJsonAsync("/customer/info?end_user_id=" + endUser);
+        Assert.Equal(0.05m, info.GetProperty("spend").GetDecimal());
+        Assert.Equal(0m, info.GetProperty("reserved_spend").GetDecimal());
+        // The keys together paid for exactly the fifty calls; another end user is still served.
+        var spent = 0m;
+        foreach (var key in keys) spent += (await _b.InfoAsync(key)).GetProperty("spend").GetDecimal();
+        Assert.Equal(0.05m, spent);
+        using var other = await _a.ChatAsync(keys[0], extra: OneToken + ",\"user\":\"someone-else\"");
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    /// <summary>One output token at $0.001, reserved and charged exactly (the mock answers one token).</summary>
+    private const string OneToken = ",\"max_tokens\":1,\"mock_response\":\"ok\"";
+
+    private Task<(HttpStatusCode Status, string? ErrorType, string? RetryAfter)[]> RunAsync(string key, int count, string extra) => RunAsync([key], count, extra);
+
+    /// <summary><paramref name="count"/> calls at once, alternating gateways and cycling through <paramref name="keys"/>.</summary>
+    private async Task<(HttpStatusCode Status, string? ErrorType, string? RetryAfter)[]> RunAsync(string[] keys, int count, string extra)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 100 }) { Timeout = TimeSpan.FromSeconds(120) };
         var start = new TaskCompletionSource();
         var calls = Enumerable.Range(0, count).Select(async i =>
         {
             await start.Task;
-            using var r = await (i % 2 == 0 ? _a : _b).ChatAsync(key, extra: extra, http: http);
+            using var r = await (i % 2 == 0 ? _a : _b).ChatAsync(keys[i / 2 % keys.Length], extra: extra, http: http);
             var type = r.IsSuccessStatusCode ? null : (await KeyGateway.ErrorOf(r)).GetProperty("type").GetString();
             return (r.StatusCode, type, r.Headers.RetryAfter?.ToString());
         }).ToArray();

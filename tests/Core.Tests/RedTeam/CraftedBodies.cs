@@ -129,4 +129,27 @@ public static class CraftedBodies
         foreach (var raw in new[] { "", "null", "[]", "\"model\"", "{", "{\"model\":\"allowed\"", "\u00ff\u00fe" })
             yield return Chat($"body = {raw}", raw);
     }
+
+    /// <summary>An alias the key's admin set by mistake to a model outside the key's list: the alias must not open it.</summary>
+    public const string ForbiddenAlias = "sneaky";
+
+    /// <summary>A blocked end user; <see cref="EndUserDisguises"/> name it so that a second reader might miss it.</summary>
+    public const string BlockedEndUser = "blocked-eu";
+
+    /// <summary>Bodies that try to reach a forbidden model through an alias, or to slip a blocked end user past the check.</summary>
+    public static IEnumerable<Crafted> AliasAndEndUserDisguises()
+    {
+        yield return Chat("alias that maps to the forbidden model", $"{{\"model\":\"{ForbiddenAlias}\",{Msgs}}}");
+        yield return Chat("alias, escaped", $"{{\"model\":\"sn\\u0065aky\",{Msgs}}}");
+        yield return new Crafted("embeddings through the alias", "/v1/embeddings", Encoding.UTF8.GetBytes($"{{\"model\":\"{ForbiddenAlias}\",\"input\":\"hi\"}}"));
+        yield return new Crafted("messages API through the alias", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{ForbiddenAlias}\",\"max_tokens\":10,{Msgs}}}"));
+        yield return Chat("blocked end user", $"{{\"model\":\"{Allowed}\",{Msgs},\"user\":\"{BlockedEndUser}\"}}");
+        yield return Chat("blocked end user, escaped key", $"{{\"model\":\"{Allowed}\",{Msgs},\"us\\u0065r\":\"{BlockedEndUser}\"}}");
+        yield return Chat("blocked end user, escaped value", $"{{\"model\":\"{Allowed}\",{Msgs},\"user\":\"bl\\u006fcked-eu\"}}");
+        yield return Chat("another user, then the blocked one", $"{{\"model\":\"{Allowed}\",{Msgs},\"user\":\"ok-eu\",\"user\":\"{BlockedEndUser}\"}}");
+        yield return Chat("the blocked user, then another", $"{{\"model\":\"{Allowed}\",{Msgs},\"user\":\"{BlockedEndUser}\",\"us\\u0065r\":\"ok-eu\"}}");
+        yield return Chat("end user as a list", $"{{\"model\":\"{Allowed}\",{Msgs},\"user\":[\"ok-eu\",\"{BlockedEndUser}\"]}}");
+        yield return Chat("end user as an object", $"{{\"model\":\"{Allowed}\",{Msgs},\"user\":{{\"id\":\"{BlockedEndUser}\"}}}}");
+        yield return new Crafted("embeddings for the blocked end user", "/v1/embeddings", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"user\":\"{BlockedEndUser}\"}}"));
+    }
 }

@@ -39,7 +39,8 @@ public sealed class CraftedBodyTests : IAsyncLifetime
                   api_key: sk-upstream-forbidden
             """;
         _gw = await TestGateway.StartAsync(Yaml.Config(extraModels: models), new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = KeyGateway.NewStorePath() });
-        _key = await _gw.GenerateAsync($$"""{"models":["{{CraftedBodies.Allowed}}"],"max_budget":1,"rpm_limit":2}""");
+        _key = await _gw.GenerateAsync($$$"""{"models":["{{{CraftedBodies.Allowed}}}"],"max_budget":1,"rpm_limit":2,"aliases":{"{{{CraftedBodies.ForbiddenAlias}}}":"{{{CraftedBodies.Forbidden}}}"}}""");
+        await _gw.PostAsync("/customer/new", $$"""{"user_id":"{{CraftedBodies.BlockedEndUser}}","blocked":true}""");
     }
 
     public async Task DisposeAsync()
@@ -52,7 +53,8 @@ public sealed class CraftedBodyTests : IAsyncLifetime
     [Fact]
     public async Task No_crafted_body_reaches_a_forbidden_model_or_moves_a_counter()
     {
-        var corpus = CraftedBodies.ForbiddenModel().Concat(CraftedBodies.BadNumbers()).Concat(CraftedBodies.WrongTypes()).ToList();
+        var corpus = CraftedBodies.ForbiddenModel().Concat(CraftedBodies.BadNumbers()).Concat(CraftedBodies.WrongTypes())
+            .Concat(CraftedBodies.AliasAndEndUserDisguises()).ToList();
         var failures = new List<string>();
         foreach (var crafted in corpus)
         {

@@ -141,6 +141,81 @@ public abstract class GovernanceStoreContract
     }
 
     [Fact]
+    public async Task Teams_users_and_end_users_are_listed_and_deleted()
+    {
+        var run = Id();
+        var teamIds = new[] { $"t-{run}-b", $"t-{run}-a" };
+        foreach (var id in teamIds)
+            Assert.True(await Store.PutTeamAsync(new TeamRecord { TeamId = id, Members = [new TeamMember { UserId = "u-" + run, Role = "admin" }], CreatedAt = T0 }, create: true));
+        var teams = (await Store.ListTeamsAsync()).Where(t => t.TeamId.Contains(run)).ToList();
+        Assert.Equal(teamIds.Order(StringComparer.Ordinal), teams.Select(t => t.TeamId));
+        Assert.Equal("admin", teams[0].Members.Single().Role);
+
+        var user = new UserRecord { UserId = $"u-{run}/x#1", Email = "a@example.com", CreatedAt = T0 }; // characters Table Storage keys forbid
+        Assert.True(await Store.PutUserAsync(user, create: true));
+        Assert.Contains(await Store.ListUsersAsync(), u => u.UserId == user.UserId && u.Email == "a@example.com");
+        Assert.True(await Store.DeleteUserAsync(user.UserId));
+        Assert.False(await Store.DeleteUserAsync(user.UserId));
+        Assert.Null(await Store.GetUserAsync(user.UserId));
+        Assert.DoesNotContain(await Store.ListUsersAsync(), u => u.UserId == user.UserId);
+
+        var endUser = new EndUserRecord { UserId = $"e-{run}/?", Budget = new EndUserBudget { MaxBudget = 0.5m, Rpm = 3 }, CreatedAt = T0 };
+        Assert.True(await Store.PutEndUserAsync(endUser, create: true));
+        Assert.False(await Store.PutEndUserAsync(endUser, create: true));
+        Assert.True(await Store.PutEndUserAsync(endUser with { Blocked = true }, create: false));
+        var read = await Store.GetEndUserAsync(endUser.UserId);
+        Assert.True(read!.Blocked);
+        Assert.Equal(new SubjectLimits(MaxBudget: 0.5m, Rpm: 3), read.Limits);
+        Assert.Contains(await Store.ListEndUsersAsync(), e => e.UserId == endUser.UserId);
+        // End users, users and teams live apart: the same id in another kind is another record.
+        Assert.Null(await Store.GetUserAsync(endUser.UserId));
+        Assert.True(await Store.DeleteEndUserAsync(endUser.UserId));
+        Assert.False(await Store.DeleteEndUserAsync(endUser.UserId));
+        Assert.False(await Store.PutEndUserAsync(endUser, create: false));
+        Assert.Null(await Store.GetEndUserAsync(endUser.UserId));
+    }
+
+    [Fact]
+    public async Task The_longest_end_user_ids_of_escaped_characters_are_stored_and_counted()
+    {
+        // 256 characters that each escape to three in Table Storage keys: past its 1 KiB key limit unless shortened.
+        var id = new string('%', 200) + Id()[..24] + new string('/', 32);
+        Assert.True(await Store.PutEndUserAsync(new EndUserRecord { UserId = id, Budget = new EndUserBudget { MaxBudget = 1m }, CreatedAt = T0 }, create: true));
+        Assert.Equal(id, (await Store.GetEndUserAsync(id))!.UserId);
+        Assert.Contains(await Store.ListEndUsersAsync(), e => e.UserId == id);
+        var charge = new SubjectCharge(Subjects.EndUser(id), new SubjectLimits(MaxBudget: 1m));
+        var admit = Admit(T0, Money.ToNanos(0.6m), 1, charge);
+        Assert.True((await Store.AdmitAsync(admit)).Admitted);
+        Assert.Equal(LimitKind.Budget, (await Store.AdmitAsync(Admit(T0, Money.ToNanos(0.6m), 1, charge))).Refused);
+        await Store.SettleAsync(SettleRequest.For(admit, Money.ToNanos(0.5m), 1, T0));
+        Assert.Equal(Money.ToNanos(0.5m), (await Store.GetUsageAsync(charge.Subject, charge.Limits, T0)).SpendNanos);
+        Assert.True(await Store.DeleteEndUserAsync(id));
+    }
+
+    [Fact]
+    public async Task Key_and_model_and_end_user_counters_are_subjects_of_their_own()
+    {
+        // A model name with a slash (provider-style) and an end user id with characters Table Storage forbids in keys.
+        var hash = NewHash();
+        var perModel = new SubjectCharge(Subjects.KeyModel(hash, "openai/gpt-4o"), new SubjectLimits(MaxBudget: 0.5m));
+        var endUser = new SubjectCharge(Subjects.EndUser("eu/" + Id() + "#?"), new SubjectLimits(MaxBudget: 1m));
+        var key = Key(hash, SubjectLimits.None);
+        var cost = Money.ToNanos(0.25m);
+        var first = Admit(T0, cost, 1, key, perModel, endUser);
+        Assert.True((await Store.AdmitAsync(first)).Admitted);
+        Assert.True((await Store.AdmitAsync(Admit(T0, cost, 1, key, perModel, endUser))).Admitted);
+        var third = await Store.AdmitAsync(Admit(T0, cost, 1, key, perModel, endUser));
+        Assert.Equal(LimitKind.Budget, third.Refused);
+        Assert.Equal(perModel.Subject, third.RefusedSubject);
+        // The refusal took back the key's reservation: the key counts two calls in flight, not three.
+        Assert.Equal(2, (await Store.GetUsageAsync(key.Subject, key.Limits, T0)).InFlight);
+        await Store.SettleAsync(SettleRequest.For(first, Money.ToNanos(0.1m), 1, T0));
+        Assert.Equal(Money.ToNanos(0.1m), (await Store.GetUsageAsync(perModel.Subject, perModel.Limits, T0)).SpendNanos);
+        Assert.Equal(Money.ToNanos(0.1m), (await Store.GetUsageAsync(endUser.Subject, endUser.Limits, T0)).SpendNanos);
+        Assert.Equal(cost, (await Store.GetUsageAsync(endUser.Subject, endUser.Limits, T0)).ReservedNanos);
+    }
+
+    [Fact]
     public async Task Budget_counts_reservations_and_refuses_what_would_overshoot()
     {
         var k = Key(Id(), new SubjectLimits(MaxBudget: 1m));
@@ -260,5 +335,22 @@ public abstract class GovernanceStoreContract
         Assert.Equal(25, results.Count(r => r.Admitted));
         Assert.All(results.Where(r => !r.Admitted), r => Assert.Equal(LimitKind.Budget, r.Refused));
         Assert.Equal(25 * cost, (await Store.GetUsageAsync(k.Subject, k.Limits, T0)).ReservedNanos);
+    }
+
+    [Fact]
+    public async Task Concurrent_admits_never_overshoot_a_per_model_budget_and_refusals_leave_the_key_clean()
+    {
+        var hash = NewHash();
+        var key = Key(hash, new SubjectLimits(Rpm: 1000));
+        var perModel = new SubjectCharge(Subjects.KeyModel(hash, "priced"), new SubjectLimits(MaxBudget: 0.25m));
+        var cost = Money.ToNanos(0.01m);
+        var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => Task.Run(() => Store.AdmitAsync(Admit(T0, cost, 1, key, perModel)))));
+        Assert.Equal(25, results.Count(r => r.Admitted));
+        Assert.All(results.Where(r => !r.Admitted), r => Assert.Equal(perModel.Subject, r.RefusedSubject));
+        Assert.Equal(25 * cost, (await Store.GetUsageAsync(perModel.Subject, perModel.Limits, T0)).ReservedNanos);
+        var keyUsage = await Store.GetUsageAsync(key.Subject, key.Limits, T0);
+        Assert.Equal(25, keyUsage.Requests);
+        Assert.Equal(25, keyUsage.InFlight);
+        Assert.Equal(25 * cost, keyUsage.ReservedNanos);
     }
 }

@@ -27,6 +27,13 @@ public sealed class CountingStore(IGovernanceStore inner) : IGovernanceStore
     public Task<bool> DeleteTeamAsync(string teamId, CancellationToken ct = default) => inner.DeleteTeamAsync(teamId, ct);
     public Task<UserRecord?> GetUserAsync(string userId, CancellationToken ct = default) => inner.GetUserAsync(userId, ct);
     public Task<bool> PutUserAsync(UserRecord user, bool create, CancellationToken ct = default) => inner.PutUserAsync(user, create, ct);
+    public Task<IReadOnlyList<TeamRecord>> ListTeamsAsync(CancellationToken ct = default) => inner.ListTeamsAsync(ct);
+    public Task<bool> DeleteUserAsync(string userId, CancellationToken ct = default) => inner.DeleteUserAsync(userId, ct);
+    public Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken ct = default) => inner.ListUsersAsync(ct);
+    public Task<EndUserRecord?> GetEndUserAsync(string userId, CancellationToken ct = default) => inner.GetEndUserAsync(userId, ct);
+    public Task<bool> PutEndUserAsync(EndUserRecord endUser, bool create, CancellationToken ct = default) => inner.PutEndUserAsync(endUser, create, ct);
+    public Task<bool> DeleteEndUserAsync(string userId, CancellationToken ct = default) => inner.DeleteEndUserAsync(userId, ct);
+    public Task<IReadOnlyList<EndUserRecord>> ListEndUsersAsync(CancellationToken ct = default) => inner.ListEndUsersAsync(ct);
     public Task<AdmitResult> AdmitAsync(AdmitRequest request, CancellationToken ct = default) => inner.AdmitAsync(request, ct);
     public Task<IReadOnlyList<SubjectUsage>> SettleAsync(SettleRequest request, CancellationToken ct = default) => inner.SettleAsync(request, ct);
     public Task<int> SweepAsync(DateTimeOffset now, CancellationToken ct = default) => inner.SweepAsync(now, ct);

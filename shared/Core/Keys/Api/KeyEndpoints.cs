@@ -3,25 +3,30 @@ using System.Text.Json.Nodes;
 using Gateway.Http;
 using Microsoft.AspNetCore.Http;
 
-using Gateway.Limits;
 
 namespace Gateway.Keys.Api;
 
-/// <summary>LiteLLM's key management API: <c>/key/generate|update|delete|regenerate</c>, <c>/key/info</c>, <c>/key/list</c>.</summary>
-public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, KeyCache cache, TimeProvider time)
+/// <summary>LiteLLM's key management API: <c>/key/generate|update|delete|regenerate|block|unblock</c>, <c>/key/info</c>, <c>/key/list</c>, <c>/key/health</c>.</summary>
+public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, KeyCache cache, UsageInfo usage, TimeProvider time)
 {
     public async Task GenerateAsync(HttpContext ctx)
     {
         using var doc = await admin.ReadJsonAsync(ctx);
         var f = new Fields(doc.RootElement);
-        var now = time.GetUtcNow();
+        var (key, secret) = await CreateAsync(k => KeyFields.Apply(k, f, k.CreatedAt), ctx.RequestAborted);
+        await AdminRequest.WriteAsync(ctx, WithSecret(key, secret));
+    }
+
+    /// <summary>Creates a key with a fresh secret, its settings filled in by <paramref name="fill"/>; the secret is returned once.</summary>
+    internal async Task<(KeyRecord Key, string Secret)> CreateAsync(Func<KeyRecord, KeyRecord> fill, CancellationToken ct)
+    {
         var secret = KeySecrets.NewKey();
-        var key = KeyFields.Apply(new KeyRecord { Hash = KeySecrets.Hash(secret), KeyName = KeySecrets.Abbreviate(secret), CreatedAt = now }, f, now);
-        await CheckOwnersAsync(key, ctx.RequestAborted);
-        if (!await store.CreateKeyAsync(key, ctx.RequestAborted))
+        var key = fill(new KeyRecord { Hash = KeySecrets.Hash(secret), KeyName = KeySecrets.Abbreviate(secret), CreatedAt = time.GetUtcNow() });
+        await CheckOwnersAsync(key, ct);
+        if (!await store.CreateKeyAsync(key, ct))
             throw Errors.BadRequest($"A key with key_alias '{key.Alias}' already exists.", "key_alias", "duplicate_alias");
         cache.Invalidate(key.Hash); // works at once, even if this hash was just refused as unknown
-        await AdminRequest.WriteAsync(ctx, WithSecret(key, secret));
+        return (key, secret);
     }
 
     public async Task UpdateAsync(HttpContext ctx)
@@ -86,13 +91,42 @@ public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, Key
         await AdminRequest.WriteAsync(ctx, WithSecret(key, secret));
     }
 
+    /// <summary>
+    /// The master key reads any key (<c>?key=</c>, the key or its token); a virtual key reads itself, with or without
+    /// <c>?key=</c> naming it, and gets 403 for any other key, as in LiteLLM.
+    /// </summary>
     public async Task InfoAsync(HttpContext ctx)
     {
-        await admin.RequireMasterAsync(ctx);
-        var key = await FindAsync(AdminRequest.Query(ctx, "key"), ctx.RequestAborted);
+        var hash = await admin.OwnIdAsync(ctx, "key", k => k.Hash, "its own key's info", KeySecrets.HashOrToken);
+        var key = await store.GetKeyAsync(hash, ctx.RequestAborted) ?? throw AdminRequest.NotFound("The key", "key");
         var info = ToJson(key);
-        await AddUsageAsync(info, key.Subject, key.Limits, ctx.RequestAborted);
+        await usage.AddAsync(info, key.Subject, key.Limits, ctx.RequestAborted);
+        await usage.AddModelSpendAsync(info, key, ctx.RequestAborted);
         await AdminRequest.WriteAsync(ctx, new JsonObject { ["key"] = key.Hash, ["info"] = info });
+    }
+
+    /// <summary>LiteLLM's <c>/key/block</c> and <c>/key/unblock</c> (master key): the key's calls get 401 until unblocked.</summary>
+    public Task BlockAsync(HttpContext ctx) => SetBlockedAsync(ctx, true);
+    public Task UnblockAsync(HttpContext ctx) => SetBlockedAsync(ctx, false);
+
+    private async Task SetBlockedAsync(HttpContext ctx, bool blocked)
+    {
+        using var doc = await admin.ReadJsonAsync(ctx);
+        var current = await FindAsync(new Fields(doc.RootElement).String("key") ?? throw Errors.MissingField("key", "the key (or its hashed token)"), ctx.RequestAborted);
+        var key = current with { Blocked = blocked, UpdatedAt = time.GetUtcNow() };
+        if (!await store.UpdateKeyAsync(key, ctx.RequestAborted)) throw AdminRequest.NotFound("The key", "key");
+        cache.Invalidate(key.Hash);
+        await AdminRequest.WriteAsync(ctx, ToJson(key));
+    }
+
+    /// <summary>
+    /// LiteLLM's <c>/key/health</c>: the calling key checks itself. Reaching here means it authenticated (not blocked, not
+    /// expired); the gateway has no per-key logging callbacks, so there is nothing else to fail.
+    /// </summary>
+    public async Task HealthAsync(HttpContext ctx)
+    {
+        await admin.ReaderAsync(ctx);
+        await AdminRequest.WriteAsync(ctx, new JsonObject { ["key"] = "healthy", ["logging_callbacks"] = null });
     }
 
     public async Task ListAsync(HttpContext ctx)
@@ -126,27 +160,15 @@ public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, Key
         if (key.UserId is { } user && await store.GetUserAsync(user, ct) is null) throw AdminRequest.NotFound($"The user '{user}'", "user_id");
     }
 
-    internal async Task AddUsageAsync(JsonObject info, string subject, SubjectLimits limits, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var usage = await store.GetUsageAsync(subject, limits, now, ct);
-        info["spend"] = usage.Spend;
-        info["reserved_spend"] = Money.FromNanos(usage.ReservedNanos);
-        info["budget_reset_at"] = BudgetWindow.ResetAt(limits.BudgetDuration, now)?.ToString("O");
-        info["requests_this_minute"] = usage.Requests;
-        info["tokens_this_minute"] = usage.TokensUsed + usage.TokensReserved;
-        info["parallel_requests"] = usage.InFlight;
-    }
+    internal static JsonObject ToJson(KeyRecord key) => (JsonObject)JsonSerializer.SerializeToNode(key, KeysJson.Default.KeyRecord)!;
 
-    private static JsonObject ToJson(KeyRecord key) => (JsonObject)JsonSerializer.SerializeToNode(key, KeysJson.Default.KeyRecord)!;
-
-    private static JsonObject WithSecret(KeyRecord key, string secret)
+    internal static JsonObject WithSecret(KeyRecord key, string secret)
     {
         var json = ToJson(key);
         json["key"] = secret; // shown this once; only the hash is stored
         return json;
     }
 
-    private static int PositiveInt(string? text, string name, int fallback) =>
+    internal static int PositiveInt(string? text, string name, int fallback) =>
         string.IsNullOrEmpty(text) ? fallback : int.TryParse(text, out var n) && n >= 1 ? n : throw Errors.InvalidField(name, "expected a positive integer");
 }

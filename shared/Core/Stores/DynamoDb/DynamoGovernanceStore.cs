@@ -173,16 +173,7 @@ public sealed partial class DynamoGovernanceStore(IAmazonDynamoDB db, string tab
         if (teamId is not null) { filter += " AND team_id = :t"; values[":t"] = S(teamId); }
         if (userId is not null) { filter += " AND user_id = :u"; values[":u"] = S(userId); }
         var all = new List<(long Created, string Pk, string Json)>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var r = await db.ScanAsync(new ScanRequest
-            {
-                TableName = table, FilterExpression = filter, ExpressionAttributeValues = values, ExclusiveStartKey = start, ConsistentRead = true,
-            }, ct);
-            foreach (var item in r.Items ?? []) all.Add((Long(item, "created"), Str(item, "pk")!, Str(item, "json")!));
-            start = r.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        } while (start is not null);
+        await foreach (var item in ScanAsync(filter, values, ct)) all.Add((Long(item, "created"), Str(item, "pk")!, Str(item, "json")!));
         var keys = all.OrderBy(k => k.Created).ThenBy(k => k.Pk, StringComparer.Ordinal)
             .Skip((int)Math.Min(int.MaxValue, (long)(page - 1) * size)).Take(size)
             .Select(k => JsonSerializer.Deserialize(k.Json, KeysJson.Default.KeyRecord)!).ToList();
@@ -197,11 +188,56 @@ public sealed partial class DynamoGovernanceStore(IAmazonDynamoDB db, string tab
 
     public Task<bool> DeleteTeamAsync(string teamId, CancellationToken ct = default) => TryDeleteAsync(Subjects.Team(teamId), Record, ct);
 
+    public async Task<IReadOnlyList<TeamRecord>> ListTeamsAsync(CancellationToken ct = default) =>
+        (await ListRecordsAsync(Subjects.Team(""), j => JsonSerializer.Deserialize(j, KeysJson.Default.TeamRecord)!, ct)).OrderBy(t => t.TeamId, StringComparer.Ordinal).ToList();
+
     public async Task<UserRecord?> GetUserAsync(string userId, CancellationToken ct = default) =>
         Str(await GetAsync(Subjects.User(userId), Record, ct), "json") is { } j ? JsonSerializer.Deserialize(j, KeysJson.Default.UserRecord) : null;
 
     public Task<bool> PutUserAsync(UserRecord user, bool create, CancellationToken ct = default) =>
         PutRecordAsync(user.Subject, JsonSerializer.Serialize(user, KeysJson.Default.UserRecord), create, ct);
+
+    public Task<bool> DeleteUserAsync(string userId, CancellationToken ct = default) => TryDeleteAsync(Subjects.User(userId), Record, ct);
+
+    public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken ct = default) =>
+        (await ListRecordsAsync(Subjects.User(""), j => JsonSerializer.Deserialize(j, KeysJson.Default.UserRecord)!, ct)).OrderBy(u => u.UserId, StringComparer.Ordinal).ToList();
+
+    public async Task<EndUserRecord?> GetEndUserAsync(string userId, CancellationToken ct = default) =>
+        Str(await GetAsync(Subjects.EndUser(userId), Record, ct), "json") is { } j ? JsonSerializer.Deserialize(j, KeysJson.Default.EndUserRecord) : null;
+
+    public Task<bool> PutEndUserAsync(EndUserRecord endUser, bool create, CancellationToken ct = default) =>
+        PutRecordAsync(endUser.Subject, JsonSerializer.Serialize(endUser, KeysJson.Default.EndUserRecord), create, ct);
+
+    public Task<bool> DeleteEndUserAsync(string userId, CancellationToken ct = default) => TryDeleteAsync(Subjects.EndUser(userId), Record, ct);
+
+    public async Task<IReadOnlyList<EndUserRecord>> ListEndUsersAsync(CancellationToken ct = default) =>
+        (await ListRecordsAsync(Subjects.EndUser(""), j => JsonSerializer.Deserialize(j, KeysJson.Default.EndUserRecord)!, ct)).OrderBy(u => u.UserId, StringComparer.Ordinal).ToList();
+
+    /// <summary>The records of every subject whose name starts with <paramref name="prefix"/> (a filtered scan: teams and users are few).</summary>
+    private async Task<List<T>> ListRecordsAsync<T>(string prefix, Func<string, T> map, CancellationToken ct)
+    {
+        var values = new Dictionary<string, AttributeValue> { [":record"] = S(Record), [":prefix"] = S(prefix) };
+        var list = new List<T>();
+        await foreach (var item in ScanAsync("sk = :record AND begins_with(pk, :prefix)", values, ct)) list.Add(map(Str(item, "json")!));
+        return list;
+    }
+
+    /// <summary>Every item matching <paramref name="filter"/>, page by page (consistent reads).</summary>
+    private async IAsyncEnumerable<Dictionary<string, AttributeValue>> ScanAsync(string filter, Dictionary<string, AttributeValue> values,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await Ready();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var r = await db.ScanAsync(new ScanRequest
+            {
+                TableName = table, FilterExpression = filter, ExpressionAttributeValues = values, ExclusiveStartKey = start, ConsistentRead = true,
+            }, ct);
+            foreach (var item in r.Items ?? []) yield return item;
+            start = r.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        } while (start is not null);
+    }
 
     private Task<bool> PutRecordAsync(string subject, string json, bool create, CancellationToken ct)
     {

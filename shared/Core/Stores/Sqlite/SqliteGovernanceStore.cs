@@ -117,17 +117,48 @@ public sealed class SqliteGovernanceStore : IGovernanceStore
     public Task<bool> PutTeamAsync(TeamRecord team, bool create, CancellationToken ct = default) =>
         PutAsync("teams", team.TeamId, JsonSerializer.Serialize(team, KeysJson.Default.TeamRecord), create, ct);
 
-    public async Task<bool> DeleteTeamAsync(string teamId, CancellationToken ct = default)
-    {
-        await using var c = await OpenAsync(ct);
-        return await ExecAsync(c, null, "DELETE FROM teams WHERE id=$a", ct, teamId) == 1;
-    }
+    public Task<bool> DeleteTeamAsync(string teamId, CancellationToken ct = default) => DeleteAsync("teams", teamId, ct);
+
+    public Task<IReadOnlyList<TeamRecord>> ListTeamsAsync(CancellationToken ct = default) =>
+        ListAsync("teams", j => JsonSerializer.Deserialize(j, KeysJson.Default.TeamRecord)!, ct);
 
     public Task<UserRecord?> GetUserAsync(string userId, CancellationToken ct = default) =>
         ReadOneAsync("SELECT json FROM users WHERE id=$a", userId, j => JsonSerializer.Deserialize(j, KeysJson.Default.UserRecord), ct);
 
     public Task<bool> PutUserAsync(UserRecord user, bool create, CancellationToken ct = default) =>
         PutAsync("users", user.UserId, JsonSerializer.Serialize(user, KeysJson.Default.UserRecord), create, ct);
+
+    public Task<bool> DeleteUserAsync(string userId, CancellationToken ct = default) => DeleteAsync("users", userId, ct);
+
+    public Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken ct = default) =>
+        ListAsync("users", j => JsonSerializer.Deserialize(j, KeysJson.Default.UserRecord)!, ct);
+
+    public Task<EndUserRecord?> GetEndUserAsync(string userId, CancellationToken ct = default) =>
+        ReadOneAsync("SELECT json FROM end_users WHERE id=$a", userId, j => JsonSerializer.Deserialize(j, KeysJson.Default.EndUserRecord), ct);
+
+    public Task<bool> PutEndUserAsync(EndUserRecord endUser, bool create, CancellationToken ct = default) =>
+        PutAsync("end_users", endUser.UserId, JsonSerializer.Serialize(endUser, KeysJson.Default.EndUserRecord), create, ct);
+
+    public Task<bool> DeleteEndUserAsync(string userId, CancellationToken ct = default) => DeleteAsync("end_users", userId, ct);
+
+    public Task<IReadOnlyList<EndUserRecord>> ListEndUsersAsync(CancellationToken ct = default) =>
+        ListAsync("end_users", j => JsonSerializer.Deserialize(j, KeysJson.Default.EndUserRecord)!, ct);
+
+    private async Task<bool> DeleteAsync(string table, string id, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        return await ExecAsync(c, null, $"DELETE FROM {table} WHERE id=$a", ct, id) == 1;
+    }
+
+    private async Task<IReadOnlyList<T>> ListAsync<T>(string table, Func<string, T> map, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = SqliteDatabase.Command(c, null, $"SELECT json FROM {table} ORDER BY id");
+        var list = new List<T>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(map(r.GetString(0)));
+        return list;
+    }
 
     private async Task<bool> PutAsync(string table, string id, string json, bool create, CancellationToken ct)
     {

@@ -9,6 +9,7 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS keys_user ON keys(user_id);
         CREATE TABLE IF NOT EXISTS teams(id TEXT PRIMARY KEY, json TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS users(id TEXT PRIMARY KEY, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS end_users(id TEXT PRIMARY KEY, json TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS counters(subject TEXT PRIMARY KEY, budget_start INTEGER NOT NULL, spend INTEGER NOT NULL,
           reserved INTEGER NOT NULL, minute_start INTEGER NOT NULL, requests INTEGER NOT NULL, tokens_used INTEGER NOT NULL,
           tokens_reserved INTEGER NOT NULL, in_flight INTEGER NOT NULL, budget_duration TEXT);

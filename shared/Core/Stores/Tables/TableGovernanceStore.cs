@@ -174,18 +174,52 @@ public sealed partial class TableGovernanceStore(TableServiceClient service, str
     public Task<bool> PutTeamAsync(TeamRecord team, bool create, CancellationToken ct = default) =>
         PutRecordAsync(team.Subject, JsonSerializer.Serialize(team, KeysJson.Default.TeamRecord), create, ct);
 
-    public async Task<bool> DeleteTeamAsync(string teamId, CancellationToken ct = default)
-    {
-        if (await GetTeamAsync(teamId, ct) is null) return false;
-        await table.DeleteEntityAsync(TableNames.Partition(Subjects.Team(teamId)), TableNames.Record, ETag.All, ct);
-        return true;
-    }
+    public Task<bool> DeleteTeamAsync(string teamId, CancellationToken ct = default) => DeleteRecordAsync(Subjects.Team(teamId), ct);
+
+    public async Task<IReadOnlyList<TeamRecord>> ListTeamsAsync(CancellationToken ct = default) =>
+        (await ListRecordsAsync(Subjects.Team(""), j => JsonSerializer.Deserialize(j, KeysJson.Default.TeamRecord)!, ct)).OrderBy(t => t.TeamId, StringComparer.Ordinal).ToList();
 
     public Task<UserRecord?> GetUserAsync(string userId, CancellationToken ct = default) =>
         GetRecordAsync(Subjects.User(userId), j => JsonSerializer.Deserialize(j, KeysJson.Default.UserRecord), ct);
 
     public Task<bool> PutUserAsync(UserRecord user, bool create, CancellationToken ct = default) =>
         PutRecordAsync(user.Subject, JsonSerializer.Serialize(user, KeysJson.Default.UserRecord), create, ct);
+
+    public Task<bool> DeleteUserAsync(string userId, CancellationToken ct = default) => DeleteRecordAsync(Subjects.User(userId), ct);
+
+    public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken ct = default) =>
+        (await ListRecordsAsync(Subjects.User(""), j => JsonSerializer.Deserialize(j, KeysJson.Default.UserRecord)!, ct)).OrderBy(u => u.UserId, StringComparer.Ordinal).ToList();
+
+    public Task<EndUserRecord?> GetEndUserAsync(string userId, CancellationToken ct = default) =>
+        GetRecordAsync(Subjects.EndUser(userId), j => JsonSerializer.Deserialize(j, KeysJson.Default.EndUserRecord), ct);
+
+    public Task<bool> PutEndUserAsync(EndUserRecord endUser, bool create, CancellationToken ct = default) =>
+        PutRecordAsync(endUser.Subject, JsonSerializer.Serialize(endUser, KeysJson.Default.EndUserRecord), create, ct);
+
+    public Task<bool> DeleteEndUserAsync(string userId, CancellationToken ct = default) => DeleteRecordAsync(Subjects.EndUser(userId), ct);
+
+    public async Task<IReadOnlyList<EndUserRecord>> ListEndUsersAsync(CancellationToken ct = default) =>
+        (await ListRecordsAsync(Subjects.EndUser(""), j => JsonSerializer.Deserialize(j, KeysJson.Default.EndUserRecord)!, ct)).OrderBy(u => u.UserId, StringComparer.Ordinal).ToList();
+
+    private async Task<bool> DeleteRecordAsync(string subject, CancellationToken ct)
+    {
+        await Ready();
+        // The SDK answers a missing entity with its 404 response rather than an exception.
+        var r = await table.DeleteEntityAsync(TableNames.Partition(subject), TableNames.Record, ETag.All, ct);
+        return r.Status is 204 or 200;
+    }
+
+    /// <summary>The records of every subject whose name starts with <paramref name="prefix"/> (one partition range scan).</summary>
+    private async Task<List<T>> ListRecordsAsync<T>(string prefix, Func<string, T> map, CancellationToken ct)
+    {
+        await Ready();
+        var start = TableNames.Partition(prefix);
+        var end = start[..^1] + (char)(start[^1] + 1);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {start} and PartitionKey lt {end} and RowKey eq {TableNames.Record}");
+        var list = new List<T>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["Json"], cancellationToken: ct)) list.Add(map(e.GetString("Json")));
+        return list;
+    }
 
     private async Task<bool> PutRecordAsync(string subject, string json, bool create, CancellationToken ct)
     {
