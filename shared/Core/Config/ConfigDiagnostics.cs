@@ -11,11 +11,18 @@ internal sealed class ConfigDiagnostics
     public List<string> Problems { get; } = [];
     public List<string> Warnings { get; } = [];
 
+    /// <summary>What the gateway decided on the file's behalf (an inferred provider, where state lives): said once at start.</summary>
+    public List<string> Notes { get; } = [];
+
     public void Problem(string message) => Problems.Add(message);
 
     public void Problem(YamlNode at, string message) => Problems.Add(At(at) + message);
 
     public void Warning(YamlNode at, string message) => Warnings.Add(At(at) + message);
+
+    public void Warning(string message) => Warnings.Add(message);
+
+    public void Note(YamlNode at, string message) => Notes.Add(At(at) + message);
 
     /// <summary>One warning naming every key of a section the gateway does not read yet; none when there are none.</summary>
     public void IgnoredKeys(string section, IReadOnlyCollection<string> keys)

@@ -32,4 +32,7 @@ public sealed record GatewayConfig
 
     /// <summary>Problems that did not stop start-up (unsupported keys and the like).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>What was decided on the file's behalf (inferred providers and the like), stated in the start-up report.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
 }

@@ -55,6 +55,7 @@ public static class GatewayConfigLoader
             SpendBodies = general.SpendBodies,
             Source = source,
             Warnings = report.Warnings,
+            Notices = report.Notes,
             EnvironmentVariables = environment.Declared,
         };
     }

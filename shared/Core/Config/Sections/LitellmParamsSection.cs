@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Config.Yaml;
+using Gateway.Pricing;
 using Gateway.Providers;
 using YamlDotNet.RepresentationModel;
 
@@ -87,7 +88,10 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
         };
     }
 
-    /// <summary><c>model: &lt;provider&gt;/&lt;model&gt;</c> split, with the provider looked up in the catalog.</summary>
+    /// <summary>
+    /// <c>model: &lt;provider&gt;/&lt;model&gt;</c> split, with the provider looked up in the catalog. A bare name (or a
+    /// Bedrock ARN, whose own slashes are no prefix) gets its provider inferred, and the report says so.
+    /// </summary>
     private (string Prefix, string UpstreamModel, ProviderInfo Provider)? ReadRoute(YamlMappingNode p, string f)
     {
         var model = fields.OptionalString(p, "model", $"{f}.model");
@@ -96,16 +100,27 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
             if (YamlFields.Child(p, "model") is null) report.Problem(p, $"{f}.model: missing; write it as '<provider>/<model>', e.g. 'openai/gpt-4o-mini'");
             return null;
         }
+        var node = YamlFields.Child(p, "model")!;
         var slash = model.IndexOf('/');
-        if (slash <= 0 || slash == model.Length - 1)
+        if (slash < 0 || ProviderInference.IsBedrockArn(model))
         {
-            report.Problem(YamlFields.Child(p, "model")!, $"{f}.model: '{model}' needs a provider prefix, as '<provider>/<model>' with a provider from: {KnownProviders}");
+            if (ProviderInference.TryInfer(model, PriceTable.Default, out var inferred, out var why) && ProviderCatalog.TryGet(inferred, out var info))
+            {
+                report.Note(node, $"{f}.model: '{model}' has no provider prefix; inferred '{inferred}/{model}' ({why})");
+                return (inferred, model, info);
+            }
+            report.Problem(node, $"{f}.model: '{model}' needs a provider prefix (none could be inferred from its name), as '<provider>/<model>' with a provider from: {KnownProviders}");
+            return null;
+        }
+        if (slash == 0 || slash == model.Length - 1)
+        {
+            report.Problem(node, $"{f}.model: '{model}' needs a provider prefix, as '<provider>/<model>' with a provider from: {KnownProviders}");
             return null;
         }
         var prefix = model[..slash];
         if (!ProviderCatalog.TryGet(prefix, out var provider))
         {
-            report.Problem(YamlFields.Child(p, "model")!, $"{f}.model: provider '{prefix}' is not supported; use one of: {KnownProviders}");
+            report.Problem(node, $"{f}.model: provider '{prefix}' is not supported; use one of: {KnownProviders}");
             return null;
         }
         return (prefix, model[(slash + 1)..], provider);
