@@ -35,6 +35,8 @@ internal static class ModelInfoPrices
                 PriceFields.CacheWrite => e with { CacheWritePerToken = d },
                 PriceFields.Reasoning => e with { ReasoningPerToken = d },
                 PriceFields.PerImage => e with { PerImage = d },
+                PriceFields.InputPerSecond => e with { InputPerSecond = d },
+                PriceFields.OutputPerSecond => e with { OutputPerSecond = d },
                 _ => e with { PerRequest = d },
             };
         }

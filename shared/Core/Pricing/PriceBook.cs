@@ -30,7 +30,7 @@ public sealed class PriceBook : IModelPrices
         {
             var rates = Resolve(d, problems);
             _rates[d] = rates;
-            var price = rates is { } r ? new ModelPrice(r.InputPerToken, r.OutputPerToken, r.MaxOutputTokens) : Unknown;
+            var price = rates is { } r ? new ModelPrice(r.InputPerToken, r.OutputPerToken, r.MaxOutputTokens) { FixedCost = WorstFixedCost(r, d) } : Unknown;
             _groups[d.ModelName] = _groups.TryGetValue(d.ModelName, out var q) ? Dearest(price, q) : price;
         }
         if (problems.Count > 0) throw new ConfigException(config.Source, problems);
@@ -62,5 +62,12 @@ public sealed class PriceBook : IModelPrices
     }
 
     private static ModelPrice Dearest(ModelPrice a, ModelPrice b) => new(
-        Math.Max(a.InputPerToken, b.InputPerToken), Math.Max(a.OutputPerToken, b.OutputPerToken), Math.Max(a.MaxOutputTokens, b.MaxOutputTokens));
+        Math.Max(a.InputPerToken, b.InputPerToken), Math.Max(a.OutputPerToken, b.OutputPerToken), Math.Max(a.MaxOutputTokens, b.MaxOutputTokens))
+    {
+        FixedCost = Math.Max(a.FixedCost, b.FixedCost),
+    };
+
+    /// <summary>The per-request fee, plus per-second rates over the deployment's timeout (the longest a call may wait for an answer).</summary>
+    private static decimal WorstFixedCost(ModelRates r, DeploymentConfig d) =>
+        r.PerRequest + ((r.InputPerSecond ?? 0) + (r.OutputPerSecond ?? 0)) * (decimal)d.Timeout.TotalSeconds;
 }

@@ -19,6 +19,8 @@ public sealed record PriceEntry
     public decimal? ReasoningPerToken { get; init; }
     public decimal? PerImage { get; init; }
     public decimal? PerRequest { get; init; }
+    public decimal? InputPerSecond { get; init; }
+    public decimal? OutputPerSecond { get; init; }
     public int? MaxOutputTokens { get; init; }
     /// <summary>Where the figures come from (a URL); every table entry has one.</summary>
     public string? Source { get; init; }
@@ -37,5 +39,9 @@ public sealed record PriceEntry
         PerImage ?? 0,
         PerRequest ?? 0,
         MaxOutputTokens ?? ModelRates.DefaultMaxOutputTokens,
-        IsEmbedding);
+        IsEmbedding)
+    {
+        InputPerSecond = InputPerSecond,
+        OutputPerSecond = OutputPerSecond,
+    };
 }

@@ -12,6 +12,9 @@ public static class PriceFields
     public const string Reasoning = "output_cost_per_reasoning_token";
     public const string PerImage = "input_cost_per_image";
     public const string PerRequest = "cost_per_request";
+    /// <summary>Per second of the call's duration, replacing the token rate of its side (LiteLLM's custom-pricing fields).</summary>
+    public const string InputPerSecond = "input_cost_per_second";
+    public const string OutputPerSecond = "output_cost_per_second";
     public const string MaxOutputTokens = "max_output_tokens";
     /// <summary>LiteLLM's older name for the output limit; read from <c>model_info</c> when <see cref="MaxOutputTokens"/> is absent.</summary>
     public const string MaxTokens = "max_tokens";
@@ -22,5 +25,5 @@ public static class PriceFields
     public const string BaseModel = "base_model";
 
     /// <summary>The money fields, each a non-negative decimal.</summary>
-    public static IReadOnlyList<string> Money { get; } = [Input, Output, CacheRead, CacheWrite, Reasoning, PerImage, PerRequest];
+    public static IReadOnlyList<string> Money { get; } = [Input, Output, CacheRead, CacheWrite, Reasoning, PerImage, PerRequest, InputPerSecond, OutputPerSecond];
 }

@@ -155,7 +155,7 @@ public sealed class PriceBookTests
         Assert.Equal(new ModelPrice(0.0000025m, 0.00001m, 16384), Book.For("chat"));
         // claude = Opus 4.1 on Bedrock ($15 / $75, 32,000 out) and Sonnet 4.5 ($3 / $15, 64,000 out): each part's maximum.
         Assert.Equal(new ModelPrice(0.000015m, 0.000075m, 64000), Book.For("claude"));
-        Assert.Equal(new ModelPrice(0.00000015m, 0.0000006m, 1000), Book.For("priced-mock"));
+        Assert.Equal(new ModelPrice(0.00000015m, 0.0000006m, 1000) { FixedCost = 0.01m }, Book.For("priced-mock")); // the per-request fee is reserved too
     }
 
     [Fact]

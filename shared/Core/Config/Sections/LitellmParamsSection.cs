@@ -33,6 +33,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
 
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var prices = new LitellmParamsPrices(fields, report);
         foreach (var (k, v) in p.Children)
         {
             if (fields.KeyName(k, f) is not { } key) continue;
@@ -41,6 +42,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
                 if (fields.OptionalString(p, key, $"{f}.{key}") is { } s) settings[key] = s;
             }
             else if (key == "extra_headers") ReadHeaders(v, headers, $"{f}.extra_headers");
+            else if (LitellmParamsPrices.IsPriceField(key)) prices.Read(p, key, f);
             else if (!SharedKeys.Contains(key)) report.Warning(k, $"{f}.{key}: not supported; ignored");
         }
 
@@ -62,6 +64,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
         var tpm = fields.OptionalNumber(p, "tpm", $"{f}.tpm", min: 1, integer: true, max: int.MaxValue);
         var weight = fields.OptionalNumber(p, "weight", $"{f}.weight", min: 0.000001, max: 1e9);
         var info = readModelInfo();
+        prices.ApplyTo(info, f);
 
         if (modelName is null) return null;
         return new DeploymentConfig
