@@ -51,6 +51,15 @@ public sealed class DeploymentConfig
         return copy;
     }
 
+    /// <summary>OpenAI request params from <c>litellm_params</c> (<c>temperature</c>, <c>max_tokens</c>, ...), sent when the client leaves them out.</summary>
+    public JsonObject DefaultParams { get; init; } = new();
+
+    /// <summary><c>additional_drop_params</c>: top-level request fields never sent to this deployment.</summary>
+    public IReadOnlyList<string> DropParams { get; init; } = [];
+
+    /// <summary><c>drop_params</c>: leave out what the provider cannot take (instead of refusing the call); null follows <c>litellm_settings.drop_params</c>.</summary>
+    public bool? DropUnsupportedParams { get; init; }
+
     /// <summary><c>model_info</c> as given, shown by <c>/model/info</c>.</summary>
     public JsonObject ModelInfo { get; init; } = new();
 

@@ -19,7 +19,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
     private static readonly HashSet<string> SharedKeys =
     [
         "model", "api_base", "api_key", "api_version", "timeout", "stream_timeout", "max_retries", "rpm", "tpm", "weight",
-        "organization", "azure_ad_token", "mock_response", "extra_headers",
+        "organization", "azure_ad_token", "mock_response", "extra_headers", "additional_drop_params", "drop_params",
     ];
 
     /// <summary>
@@ -34,6 +34,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var prices = new LitellmParamsPrices(fields, report);
+        var requestParams = new RequestParamsReader(fields, report);
         foreach (var (k, v) in p.Children)
         {
             if (fields.KeyName(k, f) is not { } key) continue;
@@ -43,6 +44,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
             }
             else if (key == "extra_headers") ReadHeaders(v, headers, $"{f}.extra_headers");
             else if (LitellmParamsPrices.IsPriceField(key)) prices.Read(p, key, f);
+            else if (RequestParamsReader.IsDefaultKey(key)) requestParams.ReadDefault(p, key, f);
             else if (!SharedKeys.Contains(key)) report.Warning(k, $"{f}.{key}: not supported; ignored");
         }
 
@@ -63,6 +65,9 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
         var rpm = fields.OptionalNumber(p, "rpm", $"{f}.rpm", min: 1, integer: true, max: int.MaxValue);
         var tpm = fields.OptionalNumber(p, "tpm", $"{f}.tpm", min: 1, integer: true, max: int.MaxValue);
         var weight = fields.OptionalNumber(p, "weight", $"{f}.weight", min: 0.000001, max: 1e9);
+        var defaults = requestParams.Defaults(p, f);
+        var drops = requestParams.DropList(p, f);
+        var dropUnsupported = fields.OptionalBool(p, "drop_params", $"{f}.drop_params");
         var info = readModelInfo();
         prices.ApplyTo(info, f);
 
@@ -88,6 +93,9 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
             ExtraHeaders = headers,
             ProviderSettings = settings,
             ModelInfo = info,
+            DefaultParams = defaults,
+            DropParams = drops,
+            DropUnsupportedParams = dropUnsupported,
         };
     }
 
