@@ -30,5 +30,18 @@ internal sealed class ConfigDiagnostics
         if (keys.Count > 0) Warnings.Add($"{section}: not supported yet; keys ignored: {string.Join(", ", keys)}");
     }
 
-    private static string At(YamlNode node) => node.Start.Line > 0 ? $"line {node.Start.Line}: " : "";
+    /// <summary>The file each node of an included file came from (by reference: YAML nodes compare by value).</summary>
+    private readonly Dictionary<YamlNode, string> _origins = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Messages about <paramref name="root"/> and everything under it name <paramref name="file"/> before the line.</summary>
+    public void RememberOrigin(YamlNode root, string file)
+    {
+        foreach (var node in root.AllNodes) _origins[node] = file;
+    }
+
+    private string At(YamlNode node)
+    {
+        var line = node.Start.Line > 0 ? $"line {node.Start.Line}: " : "";
+        return _origins.TryGetValue(node, out var file) ? $"{file} {line}" : line;
+    }
 }

@@ -77,7 +77,7 @@ internal sealed class ModelListSection(YamlFields fields, ConfigDiagnostics repo
     private JsonObject ReadModelInfo(YamlMappingNode map, string entry)
     {
         if (YamlFields.Child(map, "model_info") is not { } node) return new JsonObject();
-        if (node is YamlMappingNode info) return YamlValues.ToJsonObject(info);
+        if (node is YamlMappingNode info) return (JsonObject)fields.Json(info, $"{entry}.model_info")!;
         if (!YamlValues.IsNull(node)) report.Problem(node, $"{entry}.model_info: must be a mapping");
         return new JsonObject();
     }

@@ -75,7 +75,11 @@ internal sealed class YamlFields(ConfigDiagnostics report, ConfigEnvironment env
             case YamlMappingNode map:
                 var obj = new JsonObject();
                 foreach (var (k, v) in map.Children)
-                    if (KeyName(k, field) is { } key) obj[key] = Json(v, $"{field}.{key}");
+                {
+                    // Free-form values (model_info) may have odd keys; they are kept as text, as before.
+                    var key = k is YamlScalarNode ks ? ks.Value ?? "" : k.ToString();
+                    obj[key] = Json(v, $"{field}.{key}");
+                }
                 return obj;
             case YamlSequenceNode seq:
                 return new JsonArray(seq.Children.Select((c, i) => Json(c, $"{field}[{i}]")).ToArray());
