@@ -57,8 +57,8 @@ public sealed class DeploymentConfig
     /// <summary><c>additional_drop_params</c>: top-level request fields never sent to this deployment.</summary>
     public IReadOnlyList<string> DropParams { get; init; } = [];
 
-    /// <summary><c>drop_params</c>: leave out what the provider cannot take (instead of refusing the call); null follows <c>litellm_settings.drop_params</c>.</summary>
-    public bool? DropUnsupportedParams { get; init; }
+    /// <summary><c>drop_params</c> (its own, else <c>litellm_settings.drop_params</c>): leave out what the provider cannot take instead of refusing the call.</summary>
+    public bool DropUnsupportedParams { get; init; }
 
     /// <summary><c>model_info</c> as given, shown by <c>/model/info</c>.</summary>
     public JsonObject ModelInfo { get; init; } = new();

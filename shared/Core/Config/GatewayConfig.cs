@@ -24,6 +24,9 @@ public sealed record GatewayConfig
     /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
     public Keys.StoreSettings Store { get; init; } = new();
 
+    /// <summary><c>litellm_settings.json_logs</c>: the log is written as one JSON object per line.</summary>
+    public bool JsonLogs { get; init; }
+
     /// <summary>Where the config came from, for messages ("gateway.yaml", or "(built-in)").</summary>
     public string Source { get; init; } = "(built-in)";
 

@@ -34,15 +34,18 @@ public static class GatewayConfigLoader
 
         var deployments = new List<DeploymentConfig>();
         var general = new GeneralSettings();
+        var litellm = new LitellmSettings();
         if (root is not null)
         {
             new ConfigIncludes(report).Expand(root, baseDirectory ?? Directory.GetCurrentDirectory(), source);
             fields.WarnUnknown(root, TopLevelKeys, "");
             // First: os.environ/NAME anywhere else may name one of these variables.
             new EnvironmentVariablesSection(fields, report, environment).Read(root);
-            deployments = new ModelListSection(fields, report, new LitellmParamsSection(fields, report, environment)).Read(root);
+            var litellmSection = new LitellmSettingsSection(fields, report);
+            litellm = litellmSection.Read(root);
+            deployments = new ModelListSection(fields, report, new LitellmParamsSection(fields, report, environment, litellm)).Read(root);
             general = new GeneralSettingsSection(fields, report).Read(root);
-            deployments = new LitellmSettingsSection(report).Read(root, deployments);
+            deployments = litellmSection.ReadGroupSettings(root, deployments);
             new RouterSettingsSection(report).Read(root);
         }
 
@@ -55,6 +58,7 @@ public static class GatewayConfigLoader
             MaxRequestBytes = general.MaxRequestBytes,
             MaxResponseBytes = general.MaxResponseBytes,
             SpendBodies = general.SpendBodies,
+            JsonLogs = litellm.JsonLogs,
             Source = source,
             Warnings = report.Warnings,
             Notices = report.Notes,

@@ -19,7 +19,7 @@ public sealed class GatewayConfigLoaderWarningTests
               database_url: postgres://x
             litellm_settings:
               drop_params: true
-              num_retries: 3
+              cache: true
             router_settings:
               routing_strategy: simple-shuffle
             callbacks: [langfuse]
@@ -32,7 +32,7 @@ public sealed class GatewayConfigLoaderWarningTests
         Assert.Contains("line 8: model_list[0] ('m').tpm_limit: not supported; ignored", config.Warnings);
         Assert.Contains("line 5: model_list[0] ('m').litellm_params.vertex_credentials: not supported; ignored", config.Warnings);
         Assert.Contains("line 11: general_settings.database_url: not supported; ignored", config.Warnings);
-        Assert.Contains("litellm_settings: not supported yet; keys ignored: drop_params, num_retries", config.Warnings);
+        Assert.Contains("litellm_settings: not supported yet; keys ignored: cache", config.Warnings);
         Assert.Contains("router_settings: not supported yet; keys ignored: routing_strategy", config.Warnings);
     }
 

@@ -11,10 +11,10 @@ namespace Gateway.Config.Sections;
 /// provider shares. What differs by provider (its own keys, api_base and api_version sources, required settings) is
 /// asked of the provider's <see cref="IProviderConfigRules"/>.
 /// </summary>
-internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics report, ConfigEnvironment env)
+internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics report, ConfigEnvironment env, LitellmSettings global)
 {
     /// <summary>One day: longer than any platform lets a function run.</summary>
-    private const double MaxTimeoutSeconds = 86_400;
+    public const double MaxTimeoutSeconds = 86_400;
 
     private static readonly HashSet<string> SharedKeys =
     [
@@ -84,8 +84,8 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
             Organization = fields.OptionalString(p, "organization", $"{f}.organization"),
             AzureAdToken = fields.OptionalString(p, "azure_ad_token", $"{f}.azure_ad_token"),
             MockResponse = fields.OptionalString(p, "mock_response", $"{f}.mock_response"),
-            Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : DeploymentConfig.DefaultTimeout,
-            MaxRetries = (int)(maxRetries ?? 0),
+            Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : global.RequestTimeout ?? DeploymentConfig.DefaultTimeout,
+            MaxRetries = (int)(maxRetries ?? global.NumRetries ?? 0),
             Rpm = (int?)rpm,
             Tpm = (int?)tpm,
             StreamTimeout = streamTimeout is { } st ? TimeSpan.FromSeconds(st) : null,
@@ -95,7 +95,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
             ModelInfo = info,
             DefaultParams = defaults,
             DropParams = drops,
-            DropUnsupportedParams = dropUnsupported,
+            DropUnsupportedParams = dropUnsupported ?? global.DropParams,
         };
     }
 

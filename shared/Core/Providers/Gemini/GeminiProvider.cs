@@ -22,7 +22,7 @@ public sealed class GeminiProvider(DeploymentConfig deployment, UpstreamClient c
 
     public async Task<UpstreamResult> CompleteAsync(ChatCall call, CancellationToken ct)
     {
-        using var request = Build(_model + ":generateContent", GeminiRequestWriter.Write(call.Request.Root));
+        using var request = Build(_model + ":generateContent", GeminiRequestWriter.Write(call.Request.Root, deployment));
         byte[] body;
         try
         {
@@ -50,7 +50,7 @@ public sealed class GeminiProvider(DeploymentConfig deployment, UpstreamClient c
 
     public async Task<ChatStream> StreamAsync(ChatCall call, CancellationToken ct)
     {
-        using var request = Build(_model + ":streamGenerateContent?alt=sse", GeminiRequestWriter.Write(call.Request.Root));
+        using var request = Build(_model + ":streamGenerateContent?alt=sse", GeminiRequestWriter.Write(call.Request.Root, deployment));
         UpstreamStream upstream;
         try
         {

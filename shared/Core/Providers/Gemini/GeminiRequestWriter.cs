@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Config;
 using Gateway.Http;
 using Gateway.Providers.Translation;
 
@@ -12,9 +13,12 @@ namespace Gateway.Providers.Gemini;
 /// </summary>
 public static class GeminiRequestWriter
 {
-    public static byte[] Write(JsonElement root) => JsonBytes.Write(root, static (w, root) =>
+    public static byte[] Write(JsonElement root, DeploymentConfig d) => JsonBytes.Write((root, d), static (w, s) =>
     {
-        if (JsonBytes.Int(root, "n") > 1) throw Errors.InvalidField("n", "Gemini models here answer one choice per request");
+        var (root, d) = s;
+        // drop_params: one choice is served instead of refusing the call.
+        if (JsonBytes.Int(root, "n") > 1 && !d.DropUnsupportedParams)
+            throw Errors.InvalidField("n", "Gemini models here answer one choice per request (drop_params: true serves one instead)");
         var messages = root.GetProperty("messages");
         w.WriteStartObject();
         // A system-only prompt is sent as the user turn: Gemini needs at least one content.
