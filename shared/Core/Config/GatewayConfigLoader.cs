@@ -59,6 +59,8 @@ public static class GatewayConfigLoader
             MaxResponseBytes = general.MaxResponseBytes,
             SpendBodies = general.SpendBodies,
             JsonLogs = litellm.JsonLogs,
+            DisableSpendLogs = general.DisableSpendLogs,
+            Alerting = general.Alerting,
             Source = source,
             Warnings = report.Warnings,
             Notices = report.Notes,

@@ -16,7 +16,7 @@ public sealed class GatewayConfigLoaderWarningTests
                 tpm_limit: 5
             general_settings:
               master_key: sk-1
-              database_url: postgres://x
+              use_client_credentials_pass_through_routes: true
             litellm_settings:
               drop_params: true
               cache: true
@@ -31,7 +31,7 @@ public sealed class GatewayConfigLoaderWarningTests
         Assert.Contains("line 17: callbacks: not supported; ignored", config.Warnings);
         Assert.Contains("line 8: model_list[0] ('m').tpm_limit: not supported; ignored", config.Warnings);
         Assert.Contains("line 5: model_list[0] ('m').litellm_params.vertex_credentials: not supported; ignored", config.Warnings);
-        Assert.Contains("line 11: general_settings.database_url: not supported; ignored", config.Warnings);
+        Assert.Contains("line 11: general_settings.use_client_credentials_pass_through_routes: not supported; ignored", config.Warnings);
         Assert.Contains("litellm_settings: not supported yet; keys ignored: cache", config.Warnings);
         Assert.Contains("router_settings: not supported yet; keys ignored: routing_strategy", config.Warnings);
     }
