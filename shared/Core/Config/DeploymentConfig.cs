@@ -54,6 +54,9 @@ public sealed class DeploymentConfig
     /// <summary>OpenAI request params from <c>litellm_params</c> (<c>temperature</c>, <c>max_tokens</c>, ...), sent when the client leaves them out.</summary>
     public JsonObject DefaultParams { get; init; } = new();
 
+    /// <summary>Gemini's <c>safety_settings</c> (<c>[{category, threshold}]</c>), sent when the request carries none.</summary>
+    public JsonArray? SafetySettings { get; init; }
+
     /// <summary><c>additional_drop_params</c>: top-level request fields never sent to this deployment.</summary>
     public IReadOnlyList<string> DropParams { get; init; } = [];
 

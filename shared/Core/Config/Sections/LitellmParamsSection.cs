@@ -19,7 +19,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
     private static readonly HashSet<string> SharedKeys =
     [
         "model", "api_base", "api_key", "api_version", "timeout", "stream_timeout", "max_retries", "rpm", "tpm", "weight",
-        "organization", "azure_ad_token", "mock_response", "extra_headers", "additional_drop_params", "drop_params",
+        "organization", "azure_ad_token", "mock_response", "extra_headers", "headers", "additional_drop_params", "drop_params", "safety_settings",
     ];
 
     /// <summary>
@@ -42,14 +42,15 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
             {
                 if (fields.OptionalString(p, key, $"{f}.{key}") is { } s) settings[key] = s;
             }
-            else if (key == "extra_headers") ReadHeaders(v, headers, $"{f}.extra_headers");
+            else if (key is "extra_headers" or "headers") ReadHeaders(v, headers, $"{f}.{key}");
             else if (LitellmParamsPrices.IsPriceField(key)) prices.Read(p, key, f);
             else if (RequestParamsReader.IsDefaultKey(key)) requestParams.ReadDefault(p, key, f);
             else if (!SharedKeys.Contains(key)) report.Warning(k, $"{f}.{key}: not supported; ignored");
         }
 
         var rules = provider.ConfigRules;
-        var apiBase = fields.OptionalString(p, "api_base", $"{f}.api_base") ?? rules.ApiBaseFromEnvironment(env.Get) ?? provider.DefaultApiBase;
+        var apiBase = fields.OptionalString(p, "api_base", $"{f}.api_base") ?? rules.ApiBaseFromEnvironment(env.Get)
+            ?? provider.ApiBaseVariables.Select(env.Get).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? provider.DefaultApiBase;
         if (apiBase is not null && !(Uri.TryCreate(apiBase, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             report.Problem(YamlFields.Child(p, "api_base") ?? p, $"{f}.api_base: '{apiBase}' is not an absolute http(s) URL");
         if (apiBase is null && rules.MissingApiBaseHint is { } hint)
@@ -68,6 +69,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
         var defaults = requestParams.Defaults(p, f);
         var drops = requestParams.DropList(p, f);
         var dropUnsupported = fields.OptionalBool(p, "drop_params", $"{f}.drop_params");
+        var safety = ReadSafetySettings(p, f);
         var info = readModelInfo();
         prices.ApplyTo(info, f);
 
@@ -94,6 +96,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
             ProviderSettings = settings,
             ModelInfo = info,
             DefaultParams = defaults,
+            SafetySettings = safety,
             DropParams = drops,
             DropUnsupportedParams = dropUnsupported ?? global.DropParams,
         };
@@ -137,6 +140,17 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
         return (prefix, model[(slash + 1)..], provider);
     }
 
+    /// <summary>Gemini's <c>safety_settings</c>: a list of <c>{category, threshold}</c>, sent as <c>safetySettings</c>.</summary>
+    private JsonArray? ReadSafetySettings(YamlMappingNode p, string f)
+    {
+        if (YamlFields.Child(p, "safety_settings") is not { } node || YamlValues.IsNull(node)) return null;
+        if (fields.Json(node, $"{f}.safety_settings") is JsonArray list
+            && list.All(s => s is JsonObject o && o["category"] is JsonValue && o["threshold"] is JsonValue))
+            return list;
+        report.Problem(node, $"{f}.safety_settings: must be a list of {{category, threshold}} entries, e.g. [{{category: HARM_CATEGORY_HARASSMENT, threshold: BLOCK_NONE}}]");
+        return null;
+    }
+
     private static string KnownProviders => string.Join(", ", ProviderCatalog.Prefixes);
 
     private void ReadHeaders(YamlNode node, Dictionary<string, string> into, string field)
@@ -149,7 +163,9 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
         foreach (var (k, _) in map.Children)
         {
             if (fields.KeyName(k, field) is not { } name) continue;
-            if (fields.OptionalString(map, name, $"{field}.{name}") is { } value) into[name] = value;
+            if (fields.OptionalString(map, name, $"{field}.{name}") is not { } value) continue;
+            if (ReservedHeaders.Reason(name) is { } reason) report.Warning(k, $"{field}.{name}: not sent; {reason}");
+            else into[name] = value;
         }
     }
 }

@@ -27,8 +27,24 @@ public static class GeminiRequestWriter
         if (!systemOnly) WriteSystem(w, messages);
         WriteTools(w, root);
         WriteGenerationConfig(w, root);
+        WriteSafetySettings(w, root, d);
         w.WriteEndObject();
     });
+
+    /// <summary>The request's own <c>safety_settings</c> (LiteLLM's name), else the deployment's; Gemini's field names are the same.</summary>
+    private static void WriteSafetySettings(Utf8JsonWriter w, JsonElement root, DeploymentConfig d)
+    {
+        if (JsonBytes.TryGet(root, "safety_settings", JsonValueKind.Array, out var own))
+        {
+            w.WritePropertyName("safetySettings");
+            own.WriteTo(w);
+        }
+        else if (d.SafetySettings is { } configured)
+        {
+            w.WritePropertyName("safetySettings");
+            configured.WriteTo(w);
+        }
+    }
 
     private static void WriteSystem(Utf8JsonWriter w, JsonElement messages)
     {
