@@ -36,6 +36,9 @@ public sealed class DeploymentConfig
     public double? Weight { get; init; }
 
     public double EffectiveWeight => Weight ?? Rpm ?? 1;
+
+    /// <summary><c>order</c>: LiteLLM's deployment priority (1 first), kept for the router; it does not steer routing yet.</summary>
+    public int? Order { get; init; }
     public IReadOnlyDictionary<string, string> ExtraHeaders { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Provider-specific <c>litellm_params</c> not modelled above (e.g. <c>aws_region_name</c>).</summary>

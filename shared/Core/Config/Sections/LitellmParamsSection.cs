@@ -18,7 +18,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
 
     private static readonly HashSet<string> SharedKeys =
     [
-        "model", "api_base", "api_key", "api_version", "timeout", "stream_timeout", "max_retries", "rpm", "tpm", "weight",
+        "model", "api_base", "api_key", "api_version", "timeout", "stream_timeout", "max_retries", "rpm", "tpm", "weight", "order",
         "organization", "azure_ad_token", "mock_response", "extra_headers", "headers", "additional_drop_params", "drop_params", "safety_settings",
     ];
 
@@ -66,6 +66,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
         var rpm = fields.OptionalNumber(p, "rpm", $"{f}.rpm", min: 1, integer: true, max: int.MaxValue);
         var tpm = fields.OptionalNumber(p, "tpm", $"{f}.tpm", min: 1, integer: true, max: int.MaxValue);
         var weight = fields.OptionalNumber(p, "weight", $"{f}.weight", min: 0.000001, max: 1e9);
+        var order = fields.OptionalNumber(p, "order", $"{f}.order", min: 1, max: int.MaxValue, integer: true);
         var defaults = requestParams.Defaults(p, f);
         var drops = requestParams.DropList(p, f);
         var dropUnsupported = fields.OptionalBool(p, "drop_params", $"{f}.drop_params");
@@ -92,6 +93,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
             Tpm = (int?)tpm,
             StreamTimeout = streamTimeout is { } st ? TimeSpan.FromSeconds(st) : null,
             Weight = weight,
+            Order = (int?)order,
             ExtraHeaders = headers,
             ProviderSettings = settings,
             ModelInfo = info,
