@@ -40,7 +40,7 @@ public static class GatewayApp
         // litellm_settings.json_logs: one JSON object per line, for log pipelines that parse fields.
         if (config.JsonLogs) builder.Logging.AddJsonConsole(o =>
         {
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             o.UseUtcTimestamp = true;
         });
         else
