@@ -36,6 +36,9 @@ public sealed class DeploymentConfig
     public double? Weight { get; init; }
 
     public double EffectiveWeight => Weight ?? Rpm ?? 1;
+
+    /// <summary><c>order</c>: LiteLLM's deployment priority (1 first), kept for the router; it does not steer routing yet.</summary>
+    public int? Order { get; init; }
     public IReadOnlyDictionary<string, string> ExtraHeaders { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Provider-specific <c>litellm_params</c> not modelled above (e.g. <c>aws_region_name</c>).</summary>
@@ -50,6 +53,18 @@ public sealed class DeploymentConfig
         copy.ForwardClientHeaders = true;
         return copy;
     }
+
+    /// <summary>OpenAI request params from <c>litellm_params</c> (<c>temperature</c>, <c>max_tokens</c>, ...), sent when the client leaves them out.</summary>
+    public JsonObject DefaultParams { get; init; } = new();
+
+    /// <summary>Gemini's <c>safety_settings</c> (<c>[{category, threshold}]</c>), sent when the request carries none.</summary>
+    public JsonArray? SafetySettings { get; init; }
+
+    /// <summary><c>additional_drop_params</c>: top-level request fields never sent to this deployment.</summary>
+    public IReadOnlyList<string> DropParams { get; init; } = [];
+
+    /// <summary><c>drop_params</c> (its own, else <c>litellm_settings.drop_params</c>): leave out what the provider cannot take instead of refusing the call.</summary>
+    public bool DropUnsupportedParams { get; init; }
 
     /// <summary><c>model_info</c> as given, shown by <c>/model/info</c>.</summary>
     public JsonObject ModelInfo { get; init; } = new();

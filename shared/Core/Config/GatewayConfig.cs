@@ -32,6 +32,15 @@ public sealed record GatewayConfig
     /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
     public Keys.StoreSettings Store { get; init; } = new();
 
+    /// <summary><c>general_settings.disable_spend_logs</c>, as given (not applied yet: logs are still written).</summary>
+    public bool DisableSpendLogs { get; init; }
+
+    /// <summary><c>general_settings.alerting</c>: the alert channels named (<c>slack</c>, <c>webhook</c>, ...), kept for the alerts work.</summary>
+    public IReadOnlyList<string> Alerting { get; init; } = [];
+
+    /// <summary><c>litellm_settings.json_logs</c>: the log is written as one JSON object per line.</summary>
+    public bool JsonLogs { get; init; }
+
     /// <summary>Where the config came from, for messages ("gateway.yaml", or "(built-in)").</summary>
     public string Source { get; init; } = "(built-in)";
 
@@ -40,4 +49,7 @@ public sealed record GatewayConfig
 
     /// <summary>Problems that did not stop start-up (unsupported keys and the like).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>What was decided on the file's behalf (inferred providers and the like), stated in the start-up report.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
 }

@@ -11,7 +11,7 @@ namespace Gateway.Config;
 /// </summary>
 public static class GatewayConfigLoader
 {
-    private static readonly HashSet<string> TopLevelKeys = ["model_list", "general_settings", "litellm_settings", "router_settings", "environment_variables"];
+    private static readonly HashSet<string> TopLevelKeys = ["model_list", "general_settings", "litellm_settings", "router_settings", "environment_variables", ConfigIncludes.Key];
 
     /// <summary>Loads and validates the file at <paramref name="path"/>.</summary>
     /// <exception cref="ConfigException">The file is missing, not YAML, or invalid.</exception>
@@ -19,12 +19,13 @@ public static class GatewayConfigLoader
     {
         if (!File.Exists(path))
             throw new ConfigException(path, [$"file not found (full path: {Path.GetFullPath(path)})"]);
-        return Parse(File.ReadAllText(path), path, env);
+        return Parse(File.ReadAllText(path), path, env, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 
     /// <summary>Parses and validates YAML text; <paramref name="source"/> names it in messages.</summary>
+    /// <param name="baseDirectory">Where <c>include:</c> paths are relative to (default: the working directory).</param>
     /// <exception cref="ConfigException">The text is not YAML, or invalid.</exception>
-    public static GatewayConfig Parse(string yaml, string source, Func<string, string?>? env = null)
+    public static GatewayConfig Parse(string yaml, string source, Func<string, string?>? env = null, string? baseDirectory = null)
     {
         var report = new ConfigDiagnostics();
         var environment = new ConfigEnvironment(env ?? Environment.GetEnvironmentVariable);
@@ -33,15 +34,18 @@ public static class GatewayConfigLoader
 
         var deployments = new List<DeploymentConfig>();
         var general = new GeneralSettings();
-        var litellm = new LitellmSettingsSection(fields, report);
+        var litellm = new LitellmSettings();
         if (root is not null)
         {
+            new ConfigIncludes(report).Expand(root, baseDirectory ?? Directory.GetCurrentDirectory(), source);
             fields.WarnUnknown(root, TopLevelKeys, "");
             // First: os.environ/NAME anywhere else may name one of these variables.
             new EnvironmentVariablesSection(fields, report, environment).Read(root);
-            deployments = new ModelListSection(fields, report, new LitellmParamsSection(fields, report, environment)).Read(root);
+            var litellmSection = new LitellmSettingsSection(fields, report);
+            litellm = litellmSection.Read(root);
+            deployments = new ModelListSection(fields, report, new LitellmParamsSection(fields, report, environment, litellm)).Read(root);
             general = new GeneralSettingsSection(fields, report).Read(root);
-            deployments = litellm.Read(root, deployments);
+            deployments = litellmSection.ReadGroupSettings(root, deployments);
             new RouterSettingsSection(report).Read(root);
         }
 
@@ -54,11 +58,15 @@ public static class GatewayConfigLoader
             MaxRequestBytes = general.MaxRequestBytes,
             MaxResponseBytes = general.MaxResponseBytes,
             SpendBodies = general.SpendBodies,
+            JsonLogs = litellm.JsonLogs,
+            DisableSpendLogs = general.DisableSpendLogs,
+            Alerting = general.Alerting,
             SpendLogRetention = general.SpendLogRetention,
             UnpricedModels = general.UnpricedModels,
             MaxEndUserBudget = litellm.MaxEndUserBudget,
             Source = source,
             Warnings = report.Warnings,
+            Notices = report.Notes,
             EnvironmentVariables = environment.Declared,
         };
     }

@@ -40,11 +40,18 @@ public static class GatewayApp
             k.Limits.MaxRequestBodySize = RequestBody.HardCap(config.MaxRequestBytes);
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        // litellm_settings.json_logs: one JSON object per line, for log pipelines that parse fields.
+        if (config.JsonLogs) builder.Logging.AddJsonConsole(o =>
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.UseUtcTimestamp = true;
         });
+        else
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);

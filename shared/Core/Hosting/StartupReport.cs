@@ -18,6 +18,7 @@ internal static partial class StartupReport
         {
             StartupTrace.Mark("listening");
             foreach (var warning in config.Warnings) ConfigWarning(log, config.Source, warning);
+            foreach (var notice in config.Notices) ConfigNotice(log, config.Source, notice);
             Serving(log, string.Join(", ", app.Urls), config.Source, string.Join(", ", router.Groups.Select(g => g.Name)));
             if (config.MasterKey is null) AuthOff(log);
         });
@@ -25,6 +26,9 @@ internal static partial class StartupReport
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Source}: {Warning}")]
     private static partial void ConfigWarning(ILogger log, string source, string warning);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source}: {Notice}")]
+    private static partial void ConfigNotice(ILogger log, string source, string notice);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway serving on {Urls} (OpenAI API under /v1) with config {Source}; models: {Models}")]
     private static partial void Serving(ILogger log, string urls, string source, string models);

@@ -9,9 +9,12 @@ public readonly record struct ModelPrice(decimal InputPerToken, decimal OutputPe
     /// <summary>Rates for the whole call once the prompt is over <see cref="LongContextPrice.AboveTokens"/>; null when flat.</summary>
     public LongContextPrice? LongContext { get; init; }
 
-    public decimal Cost(long input, long output) => LongContext is { } tier && input > tier.AboveTokens
+    /// <summary>What a call costs at most beyond its tokens: a per-request fee, and per-second rates over the longest call.</summary>
+    public decimal FixedCost { get; init; }
+
+    public decimal Cost(long input, long output) => (LongContext is { } tier && input > tier.AboveTokens
         ? input * tier.InputPerToken + output * tier.OutputPerToken
-        : input * InputPerToken + output * OutputPerToken;
+        : input * InputPerToken + output * OutputPerToken) + FixedCost;
 }
 
 /// <summary>A model's long-context rates, as the limits reserve with them.</summary>

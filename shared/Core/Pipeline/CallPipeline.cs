@@ -22,7 +22,8 @@ public sealed partial class CallPipeline(
 {
     private readonly ICallHook[] _hooks = hooks.ToArray();
 
-    /// <param name="parse">Parses and validates the body (throws a 400 naming the field); the only parse of the body.</param>
+    /// <param name="parse">Parses and validates the body (throws a 400 naming the field); the only parse of the body, and of the
+    /// body with the model group's default params, which then replaces it before admission.</param>
     /// <param name="handle">Routes the call and answers; ends the call through <see cref="ModelCall.CompleteAsync"/> or <see cref="ModelCall.FailAsync"/>.</param>
     public async Task RunAsync<TRequest>(HttpContext ctx, CallKind kind, Func<ReadOnlyMemory<byte>, TRequest> parse,
         Func<HttpContext, ModelCall, TRequest, Task> handle) where TRequest : IModelRequest
@@ -30,20 +31,43 @@ public sealed partial class CallPipeline(
         var timing = GatewayRequestFeature.Get(ctx)!;
         var caller = await auth.AuthenticateAsync(ctx);                                        // 1. no body is read for an unknown caller
         using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ctx.RequestAborted); // 2.
-        using var request = parse(body.Memory);                                                // 3, 4. parse once, validate
-        var model = caller.Grant?.ModelFor(request.Model) ?? request.Model;                     // a key's alias names a group
-        if (!router.TryResolve(model, out var group))                                          // 5. unknown model: 404
-            throw Errors.ModelNotFound(model, router.Groups.Select(g => g.Name).Where(n => ModelAccess.Allows(caller, n)));
-        ModelAccess.Check(caller, group.Name);                                                 // 6. fail closed
+        var request = parse(body.Memory);                                                      // 3, 4. parse once, validate
+        try
+        {
+            var model = caller.Grant?.ModelFor(request.Model) ?? request.Model;                 // a key's alias names a group
+            if (!router.TryResolve(model, out var group))                                      // 5. unknown model: 404
+                throw Errors.ModelNotFound(model, router.Groups.Select(g => g.Name).Where(n => ModelAccess.Allows(caller, n)));
+            ModelAccess.Check(caller, group.Name);                                             // 6. fail closed
+            var bodyLength = body.Length;
+            if (group.Defaults.Apply(request.Root, kind) is { } withDefaults)                  // the group's default params, before admission
+            {
+                // The rewritten body replaces the parse: admission, routing and the upstream all read this one.
+                var parsed = parse(withDefaults);
+                request.Dispose();
+                request = parsed;
+                bodyLength = withDefaults.Length;
+            }
+            await RunAdmittedAsync(ctx, kind, caller, timing, body.Memory, bodyLength, request, group, handle);
+        }
+        finally
+        {
+            request.Dispose();
+        }
+    }
+
+    private async Task RunAdmittedAsync<TRequest>(HttpContext ctx, CallKind kind, CallerIdentity caller, GatewayRequestFeature timing,
+        ReadOnlyMemory<byte> body, int bodyLength, TRequest request, ModelGroup group, Func<HttpContext, ModelCall, TRequest, Task> handle)
+        where TRequest : IModelRequest
+    {
         Admission? admission = null;
-        if (kind.IsBillable() && await limiter.AdmitAsync(caller.Grant, kind, request, group.Name, body.Length) is { } admitted)
+        if (kind.IsBillable() && await limiter.AdmitAsync(caller.Grant, kind, request, group.Name, bodyLength) is { } admitted)
         {
             admission = admitted;                                                              // 7. reserve the worst case
             LimitHeadersWriter.Write(ctx.Response, admission.Headers);
         }
         using var budget = admission?.Budget;
         // Admitted: from here on the call ends in exactly one settle and one spend event, whatever happens.
-        var record = kind.IsBillable() ? spend.Start(timing, caller, kind, request, body.Memory, TraceIds.Read(ctx.Request.Headers)) : null;
+        var record = kind.IsBillable() ? spend.Start(timing, caller, kind, request, body, TraceIds.Read(ctx.Request.Headers)) : null;
         if (record is not null) CallRecords.Attach(ctx, record);
         var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response, tokens);
         try

@@ -11,7 +11,8 @@ namespace Gateway.Pricing;
 /// </summary>
 public static class CostCalculator
 {
-    public static CostBreakdown Price(ModelRates rates, TokenUsage usage, int images = 0)
+    /// <param name="duration">How long the call took; prices the sides a per-second rate covers (zero when unknown).</param>
+    public static CostBreakdown Price(ModelRates rates, TokenUsage usage, int images = 0, TimeSpan duration = default)
     {
         var request = rates.PerRequest;
         var imageCost = Math.Max(0, images) * rates.PerImage;
@@ -21,7 +22,8 @@ public static class CostCalculator
         {
             // Embeddings bill input only; some upstreams report just total_tokens.
             var tokens = usage.PromptTokens > 0 ? usage.PromptTokens : Math.Max(0, usage.TotalTokens);
-            return new CostBreakdown(tokens * (tier?.InputPerToken ?? rates.InputPerToken), 0, 0, 0, 0, request, imageCost);
+            var input = rates.InputPerSecond is { } perSecond ? perSecond * (decimal)Math.Max(0, duration.TotalSeconds) : tokens * (tier?.InputPerToken ?? rates.InputPerToken);
+            return new CostBreakdown(input, 0, 0, 0, 0, request, imageCost);
         }
 
         var cached = Math.Max(0, usage.CachedTokens);
@@ -31,13 +33,16 @@ public static class CostCalculator
         var plainInput = Math.Max(0L, (long)usage.PromptTokens - cached - written);
         var plainOutput = Math.Max(0L, (long)usage.CompletionTokens - reasoning);
 
+        var seconds = (decimal)Math.Max(0, duration.TotalSeconds);
+        if (rates.InputPerSecond is not null) (plainInput, cached, written, writtenFor1h) = (0, 0, 0, 0);
+        if (rates.OutputPerSecond is not null) (plainOutput, reasoning) = (0, 0);
         var write5m = tier?.CacheWritePerToken ?? rates.CacheWritePerToken;
         var write1h = tier?.CacheWrite1hPerToken ?? rates.CacheWrite1hPerToken ?? rates.CacheWritePerToken;
         return new CostBreakdown(
-            Input: plainInput * (tier?.InputPerToken ?? rates.InputPerToken),
+            Input: plainInput * (tier?.InputPerToken ?? rates.InputPerToken) + seconds * (rates.InputPerSecond ?? 0),
             CacheRead: cached * (tier?.CacheReadPerToken ?? rates.CacheReadPerToken),
             CacheWrite: (written - writtenFor1h) * write5m + writtenFor1h * write1h,
-            Output: plainOutput * (tier?.OutputPerToken ?? rates.OutputPerToken),
+            Output: plainOutput * (tier?.OutputPerToken ?? rates.OutputPerToken) + seconds * (rates.OutputPerSecond ?? 0),
             Reasoning: reasoning * (tier?.ReasoningPerToken ?? rates.ReasoningPerToken),
             Request: request,
             Images: imageCost);

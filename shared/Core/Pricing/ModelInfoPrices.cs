@@ -36,6 +36,8 @@ internal static class ModelInfoPrices
                 PriceFields.CacheWrite1h => e with { CacheWrite1hPerToken = d },
                 PriceFields.Reasoning => e with { ReasoningPerToken = d },
                 PriceFields.PerImage => e with { PerImage = d },
+                PriceFields.InputPerSecond => e with { InputPerSecond = d },
+                PriceFields.OutputPerSecond => e with { OutputPerSecond = d },
                 _ => e with { PerRequest = d },
             };
         }

@@ -15,6 +15,14 @@ public readonly record struct ModelRates(
     int MaxOutputTokens,
     bool IsEmbedding)
 {
+    /// <summary>When set, the prompt side costs this per second of the call instead of per token.</summary>
+    public decimal? InputPerSecond { get; init; }
+
+    /// <summary>When set, the completion side costs this per second of the call instead of per token.</summary>
+    public decimal? OutputPerSecond { get; init; }
+
+    public bool IsPerSecond => InputPerSecond is not null || OutputPerSecond is not null;
+
     /// <summary>The output budget assumed for a model that does not state one.</summary>
     public const int DefaultMaxOutputTokens = 4096;
 

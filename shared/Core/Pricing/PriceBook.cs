@@ -33,7 +33,7 @@ public sealed class PriceBook : IModelPrices
         {
             var rates = Resolve(d, problems);
             _rates[d] = rates;
-            var price = rates is { } r ? Reserved(r) : d.Provider == "mock" ? Free : Unknown;
+            var price = rates is { } r ? Reserved(r) with { FixedCost = WorstFixedCost(r, d) } : d.Provider == "mock" ? Free : Unknown;
             _groups[d.ModelName] = _groups.TryGetValue(d.ModelName, out var q) ? Dearest(price, q) : price;
         }
         if (problems.Count > 0) throw new ConfigException(config.Source, problems);
@@ -77,6 +77,7 @@ public sealed class PriceBook : IModelPrices
         a.IsPriced && b.IsPriced)
     {
         LongContext = DearestTier(a, b),
+        FixedCost = Math.Max(a.FixedCost, b.FixedCost),
     };
 
     /// <summary>A tier that bounds both names' costs: the lower threshold, above it the dearest of every rate that may apply.</summary>
@@ -90,4 +91,8 @@ public sealed class PriceBook : IModelPrices
             Math.Max(Math.Max(Input(a), Input(b)), Math.Max(a.InputPerToken, b.InputPerToken)),
             Math.Max(Math.Max(Output(a), Output(b)), Math.Max(a.OutputPerToken, b.OutputPerToken)));
     }
+
+    /// <summary>The per-request fee, plus per-second rates over the deployment's timeout (the longest a call may wait for an answer).</summary>
+    private static decimal WorstFixedCost(ModelRates r, DeploymentConfig d) =>
+        r.PerRequest + ((r.InputPerSecond ?? 0) + (r.OutputPerSecond ?? 0)) * (decimal)d.Timeout.TotalSeconds;
 }

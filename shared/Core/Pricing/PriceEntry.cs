@@ -21,6 +21,8 @@ public sealed record PriceEntry
     public decimal? PerImage { get; init; }
     public decimal? PerRequest { get; init; }
     public int? MaxInputTokens { get; init; }
+    public decimal? InputPerSecond { get; init; }
+    public decimal? OutputPerSecond { get; init; }
     public int? MaxOutputTokens { get; init; }
     /// <summary>Dearer rates for calls with a long prompt; null when the model has one price whatever the prompt.</summary>
     public LongContextPrices? LongContext { get; init; }
@@ -65,7 +67,13 @@ public sealed record PriceEntry
             PerImage ?? 0,
             PerRequest ?? 0,
             MaxOutputTokens ?? ModelRates.DefaultMaxOutputTokens,
-            IsEmbedding) { CacheWrite1hPerToken = CacheWrite1hPerToken, MaxInputTokens = MaxInputTokens };
+            IsEmbedding)
+        {
+            CacheWrite1hPerToken = CacheWrite1hPerToken,
+            MaxInputTokens = MaxInputTokens,
+            InputPerSecond = InputPerSecond,
+            OutputPerSecond = OutputPerSecond,
+        };
         return LongContext is { } tier ? rates with { LongContext = tier.Resolve(rates) } : rates;
     }
 }

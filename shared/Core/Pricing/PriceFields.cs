@@ -19,6 +19,9 @@ public static class PriceFields
     public const string PerImage = "input_cost_per_image";
     public const string PerRequest = "cost_per_request";
     public const string MaxInputTokens = "max_input_tokens";
+    /// <summary>Per second of the call's duration, replacing the token rate of its side (LiteLLM's custom-pricing fields).</summary>
+    public const string InputPerSecond = "input_cost_per_second";
+    public const string OutputPerSecond = "output_cost_per_second";
     public const string MaxOutputTokens = "max_output_tokens";
     /// <summary>LiteLLM's older name for the output limit; read from <c>model_info</c> when <see cref="MaxOutputTokens"/> is absent.</summary>
     public const string MaxTokens = "max_tokens";
@@ -34,7 +37,7 @@ public static class PriceFields
     public const string BaseModel = "base_model";
 
     /// <summary>The money fields of an entry, each a non-negative decimal.</summary>
-    public static IReadOnlyList<string> Money { get; } = [Input, Output, CacheRead, CacheWrite, CacheWrite1h, Reasoning, PerImage, PerRequest];
+    public static IReadOnlyList<string> Money { get; } = [Input, Output, CacheRead, CacheWrite, CacheWrite1h, Reasoning, PerImage, PerRequest, InputPerSecond, OutputPerSecond];
 
     /// <summary>The money fields a <see cref="LongContext"/> tier may set.</summary>
     public static IReadOnlyList<string> TierMoney { get; } = [Input, Output, CacheRead, CacheWrite, CacheWrite1h];

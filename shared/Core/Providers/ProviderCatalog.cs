@@ -27,6 +27,9 @@ public enum ProviderKind
 /// <param name="ApiKeyVariable">Environment variable read when the deployment gives no <c>api_key</c>.</param>
 public sealed record ProviderInfo(string Prefix, ProviderKind Kind, string? DefaultApiBase, string? ApiKeyVariable)
 {
+    /// <summary>Environment variables read for <c>api_base</c> when the entry gives none, before <see cref="DefaultApiBase"/> (LiteLLM's names).</summary>
+    public IReadOnlyList<string> ApiBaseVariables { get; init; } = [];
+
     /// <summary>The config rules of its kind, which the <c>model_list</c> checks ask.</summary>
     public IProviderConfigRules ConfigRules { get; } = ProviderCatalog.ConfigRulesFor(Kind);
 }
@@ -36,11 +39,11 @@ public static class ProviderCatalog
 {
     private static readonly Dictionary<string, ProviderInfo> Known = new ProviderInfo[]
     {
-        new("openai", ProviderKind.OpenAICompatible, "https://api.openai.com/v1", "OPENAI_API_KEY"),
+        new("openai", ProviderKind.OpenAICompatible, "https://api.openai.com/v1", "OPENAI_API_KEY") { ApiBaseVariables = ["OPENAI_BASE_URL", "OPENAI_API_BASE"] },
         new("azure", ProviderKind.AzureOpenAI, null, "AZURE_API_KEY"),
         new("mock", ProviderKind.Mock, null, null),
-        new("anthropic", ProviderKind.Anthropic, "https://api.anthropic.com", "ANTHROPIC_API_KEY"),
-        new("gemini", ProviderKind.Gemini, "https://generativelanguage.googleapis.com/v1beta", "GEMINI_API_KEY"),
+        new("anthropic", ProviderKind.Anthropic, "https://api.anthropic.com", "ANTHROPIC_API_KEY") { ApiBaseVariables = ["ANTHROPIC_BASE_URL", "ANTHROPIC_API_BASE"] },
+        new("gemini", ProviderKind.Gemini, "https://generativelanguage.googleapis.com/v1beta", "GEMINI_API_KEY") { ApiBaseVariables = ["GEMINI_API_BASE"] },
         new("bedrock", ProviderKind.Bedrock, null, null), // endpoint from region and AWS_ENDPOINT_URL*; see BedrockEndpoint
         new("groq", ProviderKind.OpenAICompatible, "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
         new("mistral", ProviderKind.OpenAICompatible, "https://api.mistral.ai/v1", "MISTRAL_API_KEY"),

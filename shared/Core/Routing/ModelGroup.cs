@@ -11,6 +11,9 @@ public sealed class ModelGroup(string name, IReadOnlyList<Deployment> deployment
 
     public string Name => name;
 
+    /// <summary>Request defaults and dropped fields of this name, applied before admission (see <see cref="Pipeline.RequestDefaults"/>).</summary>
+    public Pipeline.RequestDefaults Defaults { get; } = Pipeline.RequestDefaults.For(deployments[0].Config);
+
     /// <summary>How many attempts a call gets: the largest <c>max_retries</c> + 1, and at least one per deployment.</summary>
     public int Attempts { get; } = Math.Max(deployments.Count, 1 + deployments.Max(d => d.Config.MaxRetries));
     public IReadOnlyList<Deployment> Deployments => deployments;

@@ -80,7 +80,7 @@ public sealed class CallRecord
     public CostBreakdown Price(TokenUsage usage)
     {
         if (_priced is { } p && p.Usage == usage) return p.Cost;
-        var cost = Rates is { } r ? CostCalculator.Price(r, usage) : CostBreakdown.Zero;
+        var cost = Rates is { } r ? CostCalculator.Price(r, usage, duration: r.IsPerSecond ? _recorder.Now - _start : default) : CostBreakdown.Zero;
         _priced = (usage, cost);
         return cost;
     }

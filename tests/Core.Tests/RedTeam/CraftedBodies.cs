@@ -152,4 +152,19 @@ public static class CraftedBodies
         yield return Chat("end user as an object", $"{{\"model\":\"{Allowed}\",{Msgs},\"user\":{{\"id\":\"{BlockedEndUser}\"}}}}");
         yield return new Crafted("embeddings for the blocked end user", "/v1/embeddings", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"user\":\"{BlockedEndUser}\"}}"));
     }
+
+    /// <summary>
+    /// Bodies aimed at the model group's default params (the <c>allowed</c> group defaults <c>max_tokens</c> and
+    /// <c>temperature</c> and drops <c>metadata</c>): a default must never replace the client's own cap or lower the
+    /// reservation, and the rewrite must not let a body name another model.
+    /// </summary>
+    public static IEnumerable<Crafted> AgainstDefaults()
+    {
+        yield return Chat("escaped max_tokens key, huge, n 128 (the default must not replace it)", $"{{\"model\":\"{Allowed}\",{Msgs},\"max\\u005ftokens\":2147483647,\"n\":128}}");
+        yield return Chat("huge max_completion_tokens beside the default max_tokens", $"{{\"model\":\"{Allowed}\",{Msgs},\"max_completion_tokens\":2147483647,\"n\":128}}");
+        yield return Chat("explicit null max_tokens, n 128 past the budget (no default lowers the reservation)", $"{{\"model\":\"{Allowed}\",{Msgs},\"max_tokens\":null,\"n\":128}}");
+        yield return Chat("duplicate defaulted key", $"{{\"model\":\"{Allowed}\",{Msgs},\"temperature\":1,\"temperature\":1}}");
+        yield return Chat("forbidden model hidden under a dropped field", $"{{\"model\":\"{Forbidden}\",{Msgs},\"metadata\":{{\"model\":\"{Allowed}\"}}}}");
+        yield return Chat("defaulted key with an out-of-range value", $"{{\"model\":\"{Allowed}\",{Msgs},\"temperature\":9}}");
+    }
 }

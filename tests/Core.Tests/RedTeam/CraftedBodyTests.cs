@@ -28,6 +28,9 @@ public sealed class CraftedBodyTests : IAsyncLifetime
                   model: openai/gpt-4o-mini
                   api_base: {_allowedUp.V1}
                   api_key: sk-upstream-allowed
+                  max_tokens: 50
+                  temperature: 0.2
+                  additional_drop_params: [metadata]
                 model_info:
                   input_cost_per_token: 0.000001
                   output_cost_per_token: 0.001
@@ -54,7 +57,7 @@ public sealed class CraftedBodyTests : IAsyncLifetime
     public async Task No_crafted_body_reaches_a_forbidden_model_or_moves_a_counter()
     {
         var corpus = CraftedBodies.ForbiddenModel().Concat(CraftedBodies.BadNumbers()).Concat(CraftedBodies.WrongTypes())
-            .Concat(CraftedBodies.AliasAndEndUserDisguises()).ToList();
+            .Concat(CraftedBodies.AliasAndEndUserDisguises()).Concat(CraftedBodies.AgainstDefaults()).ToList();
         var failures = new List<string>();
         foreach (var crafted in corpus)
         {

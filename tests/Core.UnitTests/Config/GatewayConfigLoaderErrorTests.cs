@@ -101,12 +101,12 @@ public sealed class GatewayConfigLoaderErrorTests
     {
         var problem = ConfigText.SingleProblem("""
             model_list:
-              - model_name: gpt-4o
+              - model_name: private
                 litellm_params:
-                  model: gpt-4o
+                  model: acme-private-7b
             """);
 
-        Assert.StartsWith("line 4: model_list[0] ('gpt-4o').litellm_params.model: 'gpt-4o' needs a provider prefix", problem);
+        Assert.StartsWith("line 4: model_list[0] ('private').litellm_params.model: 'acme-private-7b' needs a provider prefix (none could be inferred", problem);
         foreach (var provider in new[] { "openai", "azure", "mock", "groq", "hosted_vllm" })
             Assert.Contains(provider, problem[problem.IndexOf("provider from:", StringComparison.Ordinal)..]);
     }
@@ -335,7 +335,7 @@ public sealed class GatewayConfigLoaderErrorTests
             model_list:
               - model_name: a
                 litellm_params:
-                  model: gpt-4o
+                  model: acme-private-7b
               - model_name: b
                 litellm_params:
                   model: openai/gpt-4o

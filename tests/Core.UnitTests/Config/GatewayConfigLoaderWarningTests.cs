@@ -10,16 +10,16 @@ public sealed class GatewayConfigLoaderWarningTests
               - model_name: m
                 litellm_params:
                   model: mock/m
-                  drop_params: true
+                  vertex_credentials: x.json
                   stream_timeout: 5
                 model_info: { id: x }
                 tpm_limit: 5
             general_settings:
               master_key: sk-1
-              database_url: postgres://x
+              use_client_credentials_pass_through_routes: true
             litellm_settings:
               drop_params: true
-              num_retries: 3
+              cache: true
             router_settings:
               routing_strategy: simple-shuffle
             callbacks: [langfuse]
@@ -30,9 +30,9 @@ public sealed class GatewayConfigLoaderWarningTests
         Assert.Equal(6, config.Warnings.Count);
         Assert.Contains("line 17: callbacks: not supported; ignored", config.Warnings);
         Assert.Contains("line 8: model_list[0] ('m').tpm_limit: not supported; ignored", config.Warnings);
-        Assert.Contains("line 5: model_list[0] ('m').litellm_params.drop_params: not supported; ignored", config.Warnings);
-        Assert.Contains("line 11: general_settings.database_url: not supported; ignored", config.Warnings);
-        Assert.Contains("litellm_settings: not supported yet; keys ignored: drop_params, num_retries", config.Warnings);
+        Assert.Contains("line 5: model_list[0] ('m').litellm_params.vertex_credentials: not supported; ignored", config.Warnings);
+        Assert.Contains("line 11: general_settings.use_client_credentials_pass_through_routes: not supported; ignored", config.Warnings);
+        Assert.Contains("litellm_settings: not supported yet; keys ignored: cache", config.Warnings);
         Assert.Contains("router_settings: not supported yet; keys ignored: routing_strategy", config.Warnings);
     }
 

@@ -158,7 +158,7 @@ public sealed class PriceBookTests
         // claude = Opus 4.1 on Bedrock ($15 / $75, 32,000 out) and Sonnet 4.5 ($3 / $15, 64,000 out; $6 / $22.50 above
         // 200k prompt tokens): each part's maximum, and above 200k the dearest rate either deployment may charge there.
         Assert.Equal(new ModelPrice(0.000015m, 0.000075m, 64000) { LongContext = new LongContextPrice(200_000, 0.000015m, 0.000075m) }, Book.For("claude"));
-        Assert.Equal(new ModelPrice(0.00000015m, 0.0000006m, 1000), Book.For("priced-mock"));
+        Assert.Equal(new ModelPrice(0.00000015m, 0.0000006m, 1000) { FixedCost = 0.01m }, Book.For("priced-mock")); // the per-request fee is reserved too
     }
 
     [Fact]

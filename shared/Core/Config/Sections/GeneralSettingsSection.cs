@@ -14,13 +14,26 @@ internal sealed record GeneralSettings
     public BodyCapture SpendBodies { get; init; } = new(false, BodyCapture.DefaultMaxBytes);
     public Spend.Retention.SpendLogRetention SpendLogRetention { get; init; } = Spend.Retention.SpendLogRetention.Default;
     public Pricing.UnpricedModelPolicy UnpricedModels { get; init; }
+    public bool DisableSpendLogs { get; init; }
+    public IReadOnlyList<string> Alerting { get; init; } = [];
 }
 
 /// <summary><c>general_settings</c>: the master key, request and response size caps, and spend-log body capture.</summary>
 internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostics report)
 {
-    private static readonly HashSet<string> Keys = ["master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
-        "unpriced_model_policy", Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey];
+    /// <summary>LiteLLM's Postgres (and Prisma) settings: state lives in the gateway's own store, so they have nothing to set.</summary>
+    private static readonly string[] DatabaseKeys =
+    [
+        "database_url", "database_connection_pool_limit", "database_connection_timeout", "allow_requests_on_db_unavailable",
+        "proxy_batch_write_at", "disable_prisma_schema_update", "store_model_in_db", "database_args",
+    ];
+
+    private static readonly HashSet<string> Keys =
+    [
+        "master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
+        "disable_spend_logs", "alerting", "alerting_threshold", "unpriced_model_policy",
+        Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey, .. DatabaseKeys,
+    ];
 
     public GeneralSettings Read(YamlMappingNode root)
     {
@@ -53,6 +66,33 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
             if (Pricing.UnpricedModelPolicies.TryParse(policy, out var p)) settings = settings with { UnpricedModels = p };
             else report.Problem(YamlFields.Child(general, "unpriced_model_policy")!, $"general_settings.unpriced_model_policy: '{policy}' must be reject, warn or zero");
         }
+        if (fields.OptionalBool(general, "disable_spend_logs", "general_settings.disable_spend_logs") == true)
+        {
+            settings = settings with { DisableSpendLogs = true };
+            report.Warning(YamlFields.Child(general, "disable_spend_logs")!, "general_settings.disable_spend_logs: not applied yet; every call's spend log is still written (budgets and rollups need them)");
+        }
+        settings = settings with { Alerting = ReadAlerting(general) };
+        var database = DatabaseKeys.Where(k => YamlFields.Child(general, k) is not null).ToList();
+        if (database.Count > 0)
+            report.Note(YamlFields.Child(general, database[0])!, $"general_settings.{string.Join(", ", database)}: Postgres is not used; keys, budgets and spend live in the gateway's own store (GATEWAY_STORE: embedded SQLite by default, Azure Table Storage or DynamoDB)");
         return settings;
+    }
+
+    /// <summary><c>alerting</c> (channel names such as <c>slack</c>) and <c>alerting_threshold</c>, kept for the alert channels; alerts go to the log meanwhile.</summary>
+    private List<string> ReadAlerting(YamlMappingNode general)
+    {
+        fields.OptionalNumber(general, "alerting_threshold", "general_settings.alerting_threshold", min: 0);
+        if (YamlFields.Child(general, "alerting") is not { } node || YamlValues.IsNull(node)) return [];
+        var channels = fields.Json(node, "general_settings.alerting") is System.Text.Json.Nodes.JsonArray list
+            ? list.Select(c => c?.ToString() ?? "").Where(c => c.Length > 0).ToList()
+            : null;
+        if (channels is null)
+        {
+            report.Problem(node, "general_settings.alerting: must be a list of channel names, e.g. [slack]");
+            return [];
+        }
+        if (channels.Count > 0)
+            report.Warning(node, $"general_settings.alerting: alerts are written to the gateway's log; channels are kept but not sent to yet ({string.Join(", ", channels)})");
+        return channels;
     }
 }

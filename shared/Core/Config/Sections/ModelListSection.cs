@@ -27,8 +27,31 @@ internal sealed class ModelListSection(YamlFields fields, ConfigDiagnostics repo
         for (var i = 0; i < seq.Children.Count; i++)
             if (ReadEntry(seq.Children[i], i) is { } d)
                 result.Add(d);
+        CheckGroupsAgree(result);
         return result;
     }
+
+    /// <summary>
+    /// Default and dropped params shape the request before admission and routing, once per model name: the reservation
+    /// must hold for whichever deployment serves. So the deployments of one name must agree on them.
+    /// </summary>
+    private void CheckGroupsAgree(List<DeploymentConfig> deployments)
+    {
+        foreach (var group in deployments.GroupBy(d => d.ModelName, StringComparer.Ordinal))
+        {
+            var first = group.First();
+            foreach (var d in group.Skip(1))
+            {
+                if (!System.Text.Json.Nodes.JsonNode.DeepEquals(first.DefaultParams, d.DefaultParams))
+                    report.Problem($"{d.Describe()}.litellm_params: its default request params ({Names(d.DefaultParams)}) differ from {first.Describe()}'s ({Names(first.DefaultParams)}); " +
+                                   "the gateway applies them per model_name before routing, so give every deployment of the name the same ones");
+                if (!first.DropParams.SequenceEqual(d.DropParams))
+                    report.Problem($"{d.Describe()}.litellm_params.additional_drop_params: differs from {first.Describe()}'s; every deployment of one model_name must drop the same fields");
+            }
+        }
+    }
+
+    private static string Names(JsonObject o) => o.Count == 0 ? "none" : string.Join(", ", o.Select(p => $"{p.Key}: {p.Value?.ToJsonString()}"));
 
     private DeploymentConfig? ReadEntry(YamlNode node, int index)
     {
@@ -54,7 +77,7 @@ internal sealed class ModelListSection(YamlFields fields, ConfigDiagnostics repo
     private JsonObject ReadModelInfo(YamlMappingNode map, string entry)
     {
         if (YamlFields.Child(map, "model_info") is not { } node) return new JsonObject();
-        if (node is YamlMappingNode info) return YamlValues.ToJsonObject(info);
+        if (node is YamlMappingNode info) return (JsonObject)fields.Json(info, $"{entry}.model_info")!;
         if (!YamlValues.IsNull(node)) report.Problem(node, $"{entry}.model_info: must be a mapping");
         return new JsonObject();
     }

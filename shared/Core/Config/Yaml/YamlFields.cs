@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Config.Yaml;
@@ -51,6 +52,44 @@ internal sealed class YamlFields(ConfigDiagnostics report, ConfigEnvironment env
         else
             return n;
         return null;
+    }
+
+    /// <summary>true or false (YAML's spellings, or a string that says so).</summary>
+    public bool? OptionalBool(YamlMappingNode map, string key, string field)
+    {
+        var text = OptionalString(map, key, field);
+        if (text is null) return null;
+        if (bool.TryParse(text, out var b)) return b;
+        report.Problem(Child(map, key)!, $"{field}: '{text}' must be true or false");
+        return null;
+    }
+
+    /// <summary>
+    /// Any value as JSON, with <c>os.environ/NAME</c> resolved in every scalar (a resolved value is typed as a plain
+    /// scalar, so <c>os.environ/TEMPERATURE</c> can be a number); null for a YAML null or an unusable reference.
+    /// </summary>
+    public JsonNode? Json(YamlNode node, string field)
+    {
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JsonObject();
+                foreach (var (k, v) in map.Children)
+                {
+                    // Free-form values (model_info) may have odd keys; they are kept as text, as before.
+                    var key = k is YamlScalarNode ks ? ks.Value ?? "" : k.ToString();
+                    obj[key] = Json(v, $"{field}.{key}");
+                }
+                return obj;
+            case YamlSequenceNode seq:
+                return new JsonArray(seq.Children.Select((c, i) => Json(c, $"{field}[{i}]")).ToArray());
+            case YamlScalarNode s when !YamlValues.IsNull(s) && (s.Value ?? "").StartsWith(ConfigEnvironment.ReferencePrefix, StringComparison.Ordinal):
+                var value = env.Resolve(s.Value!, out var cause);
+                if (cause is not null) report.Problem(node, $"{field}: {cause}");
+                return value is null ? null : YamlValues.PlainScalar(value);
+            default:
+                return YamlValues.ToJson(node);
+        }
     }
 
     /// <summary>Warns, key by key, about keys of <paramref name="map"/> the gateway does not read.</summary>

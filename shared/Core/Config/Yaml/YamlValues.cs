@@ -31,7 +31,8 @@ internal static class YamlValues
         return obj;
     }
 
-    private static JsonNode PlainScalar(string v)
+    /// <summary>A plain scalar as YAML reads it: true/false, a whole number, a number, else text.</summary>
+    public static JsonNode PlainScalar(string v)
     {
         if (v is "true" or "True" or "TRUE") return JsonValue.Create(true);
         if (v is "false" or "False" or "FALSE") return JsonValue.Create(false);

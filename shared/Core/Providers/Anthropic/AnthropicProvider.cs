@@ -65,13 +65,16 @@ public sealed class AnthropicProvider(DeploymentConfig deployment, UpstreamClien
         return await client.OpenStreamAsync(request, deployment, timing, ct);
     }
 
+    /// <summary><c>litellm_params.anthropic_version</c>, else the version the translators are written against.</summary>
+    private readonly string _version = deployment.ProviderSettings.GetValueOrDefault("anthropic_version") is { Length: > 0 } v ? v : Version;
+
     private HttpRequestMessage Build(string path, byte[] body, string? beta)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = Json;
         var request = new HttpRequestMessage(HttpMethod.Post, _v1 + path) { Content = content };
         if (!string.IsNullOrEmpty(deployment.ApiKey)) request.Headers.TryAddWithoutValidation("x-api-key", deployment.ApiKey);
-        request.Headers.TryAddWithoutValidation("anthropic-version", Version);
+        request.Headers.TryAddWithoutValidation("anthropic-version", _version);
         if (!string.IsNullOrEmpty(beta)) request.Headers.TryAddWithoutValidation("anthropic-beta", beta);
         foreach (var (name, value) in deployment.ExtraHeaders) request.Headers.TryAddWithoutValidation(name, value);
         return request;

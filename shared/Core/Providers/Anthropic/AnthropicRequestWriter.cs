@@ -22,7 +22,9 @@ public static class AnthropicRequestWriter
     public static byte[] Write(JsonElement root, DeploymentConfig d, bool stream) => JsonBytes.Write((root, d, stream), static (w, s) =>
     {
         var (root, d, stream) = s;
-        if (JsonBytes.Int(root, "n") > 1) throw Errors.InvalidField("n", "Anthropic models answer one choice per request");
+        // drop_params: one choice is served instead of refusing the call.
+        if (JsonBytes.Int(root, "n") > 1 && !d.DropUnsupportedParams)
+            throw Errors.InvalidField("n", "Anthropic models answer one choice per request (drop_params: true serves one instead)");
         w.WriteStartObject();
         w.WriteString("model", d.UpstreamModel);
         var budget = ThinkingBudget(root);

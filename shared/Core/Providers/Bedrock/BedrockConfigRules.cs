@@ -7,7 +7,7 @@ namespace Gateway.Providers.Bedrock;
 public sealed class BedrockConfigRules : IProviderConfigRules
 {
     public IReadOnlyList<string> SettingKeys { get; } =
-        ["aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_profile_name"];
+        ["aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_profile_name", "aws_role_name", "aws_session_name", "aws_sts_endpoint"];
 
     public IEnumerable<(string Key, string Cause)> Check(IReadOnlyDictionary<string, string> settings, Func<string, string?> env)
     {

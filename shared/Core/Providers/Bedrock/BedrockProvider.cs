@@ -20,14 +20,14 @@ public sealed class BedrockProvider(DeploymentConfig deployment, BedrockEndpoint
 
     public async Task<UpstreamResult> CompleteAsync(ChatCall call, CancellationToken ct)
     {
-        using var request = await BuildAsync(endpoint.Converse, ConverseRequestWriter.Write(call.Request.Root), "application/json", ct);
+        using var request = await BuildAsync(endpoint.Converse, ConverseRequestWriter.Write(call.Request.Root, call.Deployment.DropUnsupportedParams), "application/json", ct);
         var body = await client.SendAsync(request, deployment, call.Timing, ct);
         return ConverseResponseReader.Translate(body, NewId(), deployment.UpstreamModel, Now(), deployment.Label, ConverseRequestWriter.UsesJsonTool(call.Request.Root));
     }
 
     public async Task<ChatStream> StreamAsync(ChatCall call, CancellationToken ct)
     {
-        using var request = await BuildAsync(endpoint.ConverseStream, ConverseRequestWriter.Write(call.Request.Root), "application/vnd.amazon.eventstream", ct);
+        using var request = await BuildAsync(endpoint.ConverseStream, ConverseRequestWriter.Write(call.Request.Root, call.Deployment.DropUnsupportedParams), "application/vnd.amazon.eventstream", ct);
         var upstream = await client.OpenStreamAsync(request, deployment, call.Timing, ct);
         return new BedrockChatStream(upstream, new ConverseStreamTranslator(NewId(), deployment.UpstreamModel, Now(), ConverseRequestWriter.UsesJsonTool(call.Request.Root)));
     }

@@ -25,7 +25,7 @@ public sealed partial class GeminiProvider(DeploymentConfig deployment, Upstream
 
     public async Task<UpstreamResult> CompleteAsync(ChatCall call, CancellationToken ct)
     {
-        using var request = Build(_model + ":generateContent", GeminiRequestWriter.Write(call.Request.Root));
+        using var request = Build(_model + ":generateContent", GeminiRequestWriter.Write(call.Request.Root, deployment));
         byte[] body;
         try
         {
@@ -53,7 +53,7 @@ public sealed partial class GeminiProvider(DeploymentConfig deployment, Upstream
 
     public async Task<ChatStream> StreamAsync(ChatCall call, CancellationToken ct)
     {
-        using var request = Build(_model + ":streamGenerateContent?alt=sse", GeminiRequestWriter.Write(call.Request.Root));
+        using var request = Build(_model + ":streamGenerateContent?alt=sse", GeminiRequestWriter.Write(call.Request.Root, deployment));
         UpstreamStream upstream;
         try
         {

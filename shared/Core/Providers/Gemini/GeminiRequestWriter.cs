@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Config;
 using Gateway.Http;
 using Gateway.Providers.Translation;
 
@@ -12,9 +13,12 @@ namespace Gateway.Providers.Gemini;
 /// </summary>
 public static class GeminiRequestWriter
 {
-    public static byte[] Write(JsonElement root) => JsonBytes.Write(root, static (w, root) =>
+    public static byte[] Write(JsonElement root, DeploymentConfig d) => JsonBytes.Write((root, d), static (w, s) =>
     {
-        if (JsonBytes.Int(root, "n") > 1) throw Errors.InvalidField("n", "Gemini models here answer one choice per request");
+        var (root, d) = s;
+        // drop_params: one choice is served instead of refusing the call.
+        if (JsonBytes.Int(root, "n") > 1 && !d.DropUnsupportedParams)
+            throw Errors.InvalidField("n", "Gemini models here answer one choice per request (drop_params: true serves one instead)");
         var messages = root.GetProperty("messages");
         w.WriteStartObject();
         // A system-only prompt is sent as the user turn: Gemini needs at least one content.
@@ -23,8 +27,24 @@ public static class GeminiRequestWriter
         if (!systemOnly) WriteSystem(w, messages);
         WriteTools(w, root);
         WriteGenerationConfig(w, root);
+        WriteSafetySettings(w, root, d);
         w.WriteEndObject();
     });
+
+    /// <summary>The request's own <c>safety_settings</c> (LiteLLM's name), else the deployment's; Gemini's field names are the same.</summary>
+    private static void WriteSafetySettings(Utf8JsonWriter w, JsonElement root, DeploymentConfig d)
+    {
+        if (JsonBytes.TryGet(root, "safety_settings", JsonValueKind.Array, out var own))
+        {
+            w.WritePropertyName("safetySettings");
+            own.WriteTo(w);
+        }
+        else if (d.SafetySettings is { } configured)
+        {
+            w.WritePropertyName("safetySettings");
+            configured.WriteTo(w);
+        }
+    }
 
     private static void WriteSystem(Utf8JsonWriter w, JsonElement messages)
     {

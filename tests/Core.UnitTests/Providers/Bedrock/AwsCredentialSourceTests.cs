@@ -15,7 +15,7 @@ public sealed class AwsCredentialSourceTests
         ProviderSettings = settings ?? [],
     };
 
-    private static AwsCredentialSource Source(Dictionary<string, string> env) => new(new AwsEnvironment(env.GetValueOrDefault));
+    private static AwsCredentialSource Source(Dictionary<string, string> env) => new(new AwsEnvironment(env.GetValueOrDefault), TimeProvider.System);
 
     [Fact]
     public async Task Role_variables_with_a_session_token_give_session_credentials_cached_across_calls()

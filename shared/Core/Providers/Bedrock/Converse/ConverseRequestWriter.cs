@@ -12,10 +12,11 @@ namespace Gateway.Providers.Bedrock.Converse;
 /// </summary>
 public static class ConverseRequestWriter
 {
-    public static byte[] Write(JsonElement root)
+    /// <param name="dropUnsupported"><c>drop_params</c>: serve one choice instead of refusing <c>n</c> &gt; 1.</param>
+    public static byte[] Write(JsonElement root, bool dropUnsupported = false)
     {
-        if (root.TryGetProperty("n", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var count) && count > 1)
-            throw Errors.InvalidField("n", "Bedrock returns one choice per call; send n = 1");
+        if (!dropUnsupported && root.TryGetProperty("n", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var count) && count > 1)
+            throw Errors.InvalidField("n", "Bedrock returns one choice per call; send n = 1 (drop_params: true serves one instead)");
         var buffer = new ArrayBufferWriter<byte>(1024);
         try
         {
