@@ -98,7 +98,9 @@ public sealed class TriggerPayloadTests
         }
 
         // The host's Event Hubs invocation, delivered twice (a redelivery after a failed checkpoint).
-        var at = new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero);
+        // Yesterday, not a fixed date: spend logs older than the retention period (30 days) are swept by the timer below.
+        var at = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-1).AddHours(9.5), TimeSpan.Zero);
+        var day = at.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var ids = Enumerable.Range(0, 5).Select(i => $"req_eh_{prefix}_{i}").ToList();
         var batch = EventHubsInvocation(ids.Select((id, i) => SpendEvent(id, "hash-eh", 0.0125m * (i + 1), at.AddSeconds(i))).ToList(), at);
         for (var delivery = 0; delivery < 2; delivery++)
@@ -116,9 +118,9 @@ public sealed class TriggerPayloadTests
 
         // In Azurite: five log rows for the key, and the key's rollup holds each event once.
         var service = new TableServiceClient(connection);
-        var logs = service.GetTableClient(prefix + "spendlogs").Query<TableEntity>(e => e.PartitionKey == "k|hash-eh|2026-11-24").ToList();
+        var logs = service.GetTableClient(prefix + "spendlogs").Query<TableEntity>(e => e.PartitionKey == "k|hash-eh|" + day).ToList();
         Assert.Equal(5, logs.Count);
-        using (var report = await http.GetAsync("/global/spend/report?start_date=2026-11-24&end_date=2026-11-24&group_by=team"))
+        using (var report = await http.GetAsync($"/global/spend/report?start_date={day}&end_date={day}&group_by=team"))
         {
             var json = JsonDocument.Parse(await report.Content.ReadAsStringAsync()).RootElement;
             var team = json[0].GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("name").GetString() == "team-eh");
