@@ -35,8 +35,9 @@ internal static class ProviderInference
         if (IsBedrockArn(m)) (provider, reason) = ("bedrock", "a Bedrock ARN");
         else if (IsBedrockModelId(m)) (provider, reason) = ("bedrock", "a Bedrock model id");
         // A model the table lists is placed by its entry: that is specific where a family rule guesses
-        // (text-embedding-004 is Google's, not OpenAI's).
-        else if (prices.TryFind(model, out var id, out var entry) && ProviderCatalog.TryGet(entry.Provider, out _))
+        // (text-embedding-004 is Google's, not OpenAI's). Never Azure: an Azure deployment needs its resource's api_base
+        // and deployment name, and LiteLLM never infers it from a bare name (the table lists Azure-only sellers' prices).
+        else if (prices.TryFind(model, out var id, out var entry) && entry.Provider != "azure" && ProviderCatalog.TryGet(entry.Provider, out _))
             (provider, reason) = (entry.Provider, $"the price table lists '{id}' under {entry.Provider}");
         else if (OpenAIPrefixes.Any(p => m.StartsWith(p, StringComparison.Ordinal))) (provider, reason) = ("openai", "an OpenAI model family");
         else if (m.StartsWith("claude-", StringComparison.Ordinal)) (provider, reason) = ("anthropic", "an Anthropic model family");
