@@ -18,6 +18,7 @@
 # Usage:   bench/coldstart.sh                   # publishes what is missing or stale, 15 runs of every variant
 #          RUNS=5 VARIANTS="floor sqlite" bench/coldstart.sh
 #          AZURE_BIN=path/to/gateway AWS_DIR=path/to/aws-publish FLOOR_BIN=path/to/floor bench/coldstart.sh
+#          BASE_BIN=path/to/main/gateway VARIANTS="floor sqlite base" bench/coldstart.sh   # another build, same run
 # Needs:   gcc, node (the emulators come from .tools/, which ./test.sh installs), dotnet to publish.
 # Pinning: the server runs on CPU ${SRV_CPU:-1}, the probe on CPU ${CLI_CPU:-0} (taskset); PIN=none to turn it off.
 set -uo pipefail
@@ -95,6 +96,8 @@ command_of() {  # variant -> the server command (env + binary + args), listening
   case "$1" in
     floor)    echo "env ASPNETCORE_URLS=http://127.0.0.1:$PORT $FLOOR_BIN" ;;
     sqlite)   echo "env GATEWAY_SQLITE_PATH=$WORK/sqlite/gateway.db $AZURE_BIN --config $WORK/gateway.yaml --urls http://127.0.0.1:$PORT" ;;
+    # Another build (say main's) on SQLite, measured in the same run: BASE_BIN=path VARIANTS="floor sqlite base".
+    base)     echo "env GATEWAY_SQLITE_PATH=$WORK/base/gateway.db ${BASE_BIN:?set BASE_BIN for the base variant} --config $WORK/gateway.yaml --urls http://127.0.0.1:$PORT" ;;
     azurite)  echo "env GATEWAY_STORE=tables GATEWAY_TABLES_CONNECTION_STRING=$AZ_CS GATEWAY_TABLE_PREFIX=cold $AZURE_BIN --config $WORK/gateway.yaml --urls http://127.0.0.1:$PORT" ;;
     dynalite) echo "env GATEWAY_STORE=dynamodb GATEWAY_DYNAMODB_ENDPOINT=http://127.0.0.1:${DY_PORT:-0} GATEWAY_TABLE_PREFIX=cold $AWS_FAKE $AZURE_BIN --config $WORK/gateway.yaml --urls http://127.0.0.1:$PORT" ;;
     # As Lambda runs it: the runtime execs bootstrap in LAMBDA_TASK_ROOT with the function's environment; LWA's port.
