@@ -27,6 +27,7 @@ public sealed class SpoolBoundTests : IAsyncDisposable
         _spool = new SpendSpool(Path.Combine(_dir, "spool"), _store, _log, Bound, _time);
     }
 
+    // Sample spaces events 37 minutes apart: a batch started now can end tomorrow (UTC), so reads cover tomorrow too.
     private static IReadOnlyList<SpendEvent> Events(int n, string tag) => SpendStoreContract.Sample(n, tag, DateTimeOffset.UtcNow.AddMinutes(-5));
 
     [Fact]
@@ -74,7 +75,7 @@ public sealed class SpoolBoundTests : IAsyncDisposable
         appended.AddRange(last);
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var stored = await _store.QueryLogsAsync(new SpendLogQuery(today.AddDays(-1), today) { Limit = 1000 });
+        var stored = await _store.QueryLogsAsync(new SpendLogQuery(today.AddDays(-1), today.AddDays(1)) { Limit = 1000 });
         Assert.Equal(appended.Select(e => e.Id).Order(), stored.Items.Select(e => e.Id).Order());
         Assert.True(_spool.BehindCount > 0);
     }

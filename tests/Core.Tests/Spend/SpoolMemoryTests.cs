@@ -24,10 +24,11 @@ public sealed class SpoolMemoryTests : IAsyncDisposable
         _spool = new SpendSpool(Path.Combine(_dir, "spool"), _store, NullLogger<SpendSpool>.Instance, maxInMemory: 5);
     }
 
+    // Sample spaces events 37 minutes apart: a batch started now can end tomorrow (UTC), so reads cover tomorrow too.
     private static IReadOnlyList<SpendEvent> Events(int n, string tag) => SpendStoreContract.Sample(n, tag, DateTimeOffset.UtcNow.AddMinutes(-5));
 
     private async Task<List<string>> StoredIdsAsync() =>
-        [.. (await _store.QueryLogsAsync(new SpendLogQuery(_today.AddDays(-1), _today) { Limit = 1000 })).Items.Select(e => e.Id).Order()];
+        [.. (await _store.QueryLogsAsync(new SpendLogQuery(_today.AddDays(-1), _today.AddDays(1)) { Limit = 1000 })).Items.Select(e => e.Id).Order()];
 
     [Fact]
     public async Task Within_the_bound_a_drain_takes_the_events_from_memory_with_their_journal_lines()
@@ -46,7 +47,7 @@ public sealed class SpoolMemoryTests : IAsyncDisposable
         Assert.Equal(4, _store.SerializedEvents); // the journal's lines were handed over; nothing was serialized again
         Assert.Equal(0, _spool.PendingBytes);
         // The stored row is the event as written: it reads back equal.
-        var stored = (await _store.QueryLogsAsync(new SpendLogQuery(_today.AddDays(-1), _today) { RequestId = appended[2].Id })).Items.Single();
+        var stored = (await _store.QueryLogsAsync(new SpendLogQuery(_today.AddDays(-1), _today.AddDays(1)) { RequestId = appended[2].Id })).Items.Single();
         Assert.Equal(appended[2].Spend, stored.Spend);
         Assert.Equal(appended[2].Model, stored.Model);
     }

@@ -31,7 +31,7 @@ public sealed class SpoolTests
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         for (var i = 0; i < 100 && File.Exists(orphan); i++) await Task.Delay(50);
         Assert.False(File.Exists(orphan));
-        var found = await store.QueryLogsAsync(new SpendLogQuery(today.AddDays(-1), today) { Limit = 100 });
+        var found = await store.QueryLogsAsync(new SpendLogQuery(today.AddDays(-1), today.AddDays(1)) { Limit = 100 });
         Assert.Equal(events.Select(e => e.Id).Order(), found.Items.Select(e => e.Id).Order());
     }
 
