@@ -162,8 +162,7 @@ public sealed partial class SpendSpool : IAsyncDisposable
             var (events, end) = await TakeAsync(path);
             try
             {
-                for (var i = 0; i < events.Count; i += MaxBatch)
-                    await IngestAsync(events.GetRange(i, Math.Min(MaxBatch, events.Count - i)), ct);
+                await IngestAsync(events, ct);
             }
             catch
             {
@@ -202,8 +201,17 @@ public sealed partial class SpendSpool : IAsyncDisposable
         return Read(file, path, Interlocked.Read(ref _drained));
     }
 
-    private Task<int> IngestAsync(List<JournaledSpendEvent> events, CancellationToken ct) =>
-        _serializedIngest is { } serialized ? serialized.IngestSerializedAsync(events, ct) : _store.IngestAsync(events.ConvertAll(e => e.Event), ct);
+    /// <summary>Into the store in transactions of at most <see cref="MaxBatch"/> events, as the journal's lines where the store takes them.</summary>
+    private async Task IngestAsync(List<JournaledSpendEvent> events, CancellationToken ct)
+    {
+        for (var i = 0; i < events.Count; i += MaxBatch)
+        {
+            var batch = events.GetRange(i, Math.Min(MaxBatch, events.Count - i));
+            await (_serializedIngest is { } serialized
+                ? serialized.IngestSerializedAsync(batch, ct)
+                : _store.IngestAsync(batch.ConvertAll(e => e.Event), ct));
+        }
+    }
 
     /// <summary>Moves in the journals of processes that are gone (their lock is free), then deletes them.</summary>
     public async Task RecoverAsync(CancellationToken ct = default)
@@ -225,8 +233,7 @@ public sealed partial class SpendSpool : IAsyncDisposable
             {
                 // Read through the handle that holds the lock: a second open would conflict with it.
                 var (events, _) = Read(owner, path, 0);
-                for (var i = 0; i < events.Count; i += MaxBatch)
-                    await IngestAsync(events.GetRange(i, Math.Min(MaxBatch, events.Count - i)), ct);
+                await IngestAsync(events, ct);
                 if (events.Count > 0) LogRecovered(_log, events.Count, Path.GetFileName(path));
             }
             File.Delete(path);
