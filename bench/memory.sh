@@ -13,7 +13,9 @@ CALLS="${CALLS:-1000 10000 100000}"; GATEWAY_ENV="${GATEWAY_ENV:-}"
 UP_PORT="${UP_PORT:-18151}"; GW_PORT="${GW_PORT:-18152}"; MASTER_KEY=sk-bench-master
 [ -x "$BIN" ] || { echo "no gateway binary at $BIN (run bench/overhead.sh once, or set GATEWAY_BIN)" >&2; exit 1; }
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/gateway-memory.XXXXXX")
-gcc -O2 -o "$DIR/probe" "$HERE/coldstart/probe.c" || exit 1
+# The same probe coldstart.sh builds, in the same place: built once, rebuilt when its source changes.
+PROBE="$HERE/results/.coldstart/probe"; mkdir -p "$(dirname "$PROBE")"
+[ -x "$PROBE" ] && [ "$PROBE" -nt "$HERE/coldstart/probe.c" ] || gcc -O2 -o "$PROBE" "$HERE/coldstart/probe.c" || exit 1
 printf '%s' '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}' > "$DIR/body.json"
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$DIR"' EXIT
@@ -40,7 +42,7 @@ done_calls=0; first=
 for target in $CALLS; do
   n=$((target - done_calls))
   t0=$(date +%s%N)
-  taskset -c 0 "$DIR/probe" load "$GW_PORT" "$DIR/body.json" "$MASTER_KEY" "$n" || { echo "calls failed" >&2; exit 1; }
+  taskset -c 0 "$PROBE" load "$GW_PORT" "$DIR/body.json" "$MASTER_KEY" "$n" || { echo "calls failed" >&2; exit 1; }
   out="$(( n * 1000000000 / ($(date +%s%N) - t0) )) calls/s"
   done_calls=$target
   sleep 1 # let the drainer and the GC settle
