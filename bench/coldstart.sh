@@ -10,9 +10,9 @@
 #   cpu_ms     the process's CPU time (user+sys, all threads) from fork to exit, shutdown included
 #   rss_mb     peak RSS;  faults  minor page faults (on these VMs each costs ~10-40 us: they are most of a cold start)
 #
-# Variants: floor (bench/FloorServer), sqlite (the Azure binary, embedded store), azurite (Table Storage on
-# Azurite), dynalite (DynamoDB on dynalite), lambda (the AWS binary started by functions/aws/bootstrap as Lambda runs
-# it, on DynamoDB as deployed). All gateway variants serve gpt-4o-mini from the offline mock provider, with a master key
+# Variants: floor (bench/FloorServer), sqlite (the Azure binary, embedded store), azurite (the Azure binary on Table
+# Storage in Azurite), dynalite (the AWS binary on DynamoDB in dynalite: the Azure binary does not carry DynamoDB),
+# lambda (the AWS binary started by functions/aws/bootstrap as Lambda runs it, on DynamoDB as deployed). All gateway variants serve gpt-4o-mini from the offline mock provider, with a master key
 # (the auth path runs) and a virtual key created before the runs (the first call reads the key from the store).
 #
 # Usage:   bench/coldstart.sh                   # publishes what is missing or stale, 15 runs of every variant
@@ -54,9 +54,9 @@ AZURE_BIN="${AZURE_BIN:-$BUILD/azure/gateway}"
 AWS_DIR="${AWS_DIR:-$BUILD/aws}"
 CORE_SRC=("$ROOT/shared/Core" "$ROOT/Directory.Build.props" "$ROOT/functions/Directory.Build.props")
 [ -n "${FLOOR_BIN##"$BUILD"*}" ] || ! stale "$FLOOR_BIN" "$HERE/FloorServer" || publish bench/FloorServer "$BUILD/floor"
-case " $VARIANTS " in *" sqlite "*|*" azurite "*|*" dynalite "*)
+case " $VARIANTS " in *" sqlite "*|*" azurite "*)
   [ -n "${AZURE_BIN##"$BUILD"*}" ] || ! stale "$AZURE_BIN" "${CORE_SRC[@]}" "$ROOT/functions/azure" || publish functions/azure "$BUILD/azure" ;; esac
-case " $VARIANTS " in *" lambda "*)
+case " $VARIANTS " in *" lambda "*|*" dynalite "*)
   [ -n "${AWS_DIR##"$BUILD"*}" ] || ! stale "$AWS_DIR/bootstrap-gateway" "${CORE_SRC[@]}" "$ROOT/functions/aws" || publish functions/aws "$BUILD/aws" ;; esac
 
 # ------------------------------------------------------------------ emulators (only for the variants that need them)
@@ -99,7 +99,7 @@ command_of() {  # variant -> the server command (env + binary + args), listening
     # Another build (say main's) on SQLite, measured in the same run: BASE_BIN=path VARIANTS="floor sqlite base".
     base)     echo "env GATEWAY_SQLITE_PATH=$WORK/base/gateway.db ${BASE_BIN:?set BASE_BIN for the base variant} --config $WORK/gateway.yaml --urls http://127.0.0.1:$PORT" ;;
     azurite)  echo "env GATEWAY_STORE=tables GATEWAY_TABLES_CONNECTION_STRING=$AZ_CS GATEWAY_TABLE_PREFIX=cold $AZURE_BIN --config $WORK/gateway.yaml --urls http://127.0.0.1:$PORT" ;;
-    dynalite) echo "env GATEWAY_STORE=dynamodb GATEWAY_DYNAMODB_ENDPOINT=http://127.0.0.1:${DY_PORT:-0} GATEWAY_TABLE_PREFIX=cold $AWS_FAKE $AZURE_BIN --config $WORK/gateway.yaml --urls http://127.0.0.1:$PORT" ;;
+    dynalite) echo "env GATEWAY_STORE=dynamodb GATEWAY_DYNAMODB_ENDPOINT=http://127.0.0.1:${DY_PORT:-0} GATEWAY_TABLE_PREFIX=cold $AWS_FAKE $AWS_DIR/bootstrap-gateway --config $WORK/gateway.yaml --urls http://127.0.0.1:$PORT" ;;
     # As Lambda runs it: the runtime execs bootstrap in LAMBDA_TASK_ROOT with the function's environment; LWA's port.
     lambda)   echo "env LAMBDA_TASK_ROOT=$AWS_DIR AWS_LAMBDA_FUNCTION_NAME=coldstart AWS_LWA_PORT=$PORT GATEWAY_MASTER_KEY=$MASTER GATEWAY_CONFIG=$WORK/gateway.yaml GATEWAY_STORE=dynamodb GATEWAY_DYNAMODB_ENDPOINT=http://127.0.0.1:${DY_PORT:-0} GATEWAY_TABLE_PREFIX=coldaws $AWS_FAKE $AWS_DIR/bootstrap" ;;
     *) echo "unknown variant $1" >&2; exit 1 ;;

@@ -56,6 +56,20 @@ public sealed class AotBinaryTests
     }
 
     [Fact]
+    public async Task Aot_binary_carries_no_DynamoDB_store_and_says_where_it_is()
+    {
+        var binary = Binary();
+        var (code, output) = await GatewayProcess.RunToExitAsync(binary, [], Path.GetDirectoryName(binary)!, new Dictionary<string, string>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = GatewayProcess.FreePort().ToString(),
+            ["GATEWAY_STORE"] = "dynamodb",
+        });
+        Assert.Equal(2, code);
+        Assert.Contains("DynamoDB is not part of this build", output);
+        Assert.Contains("functions/aws", output);
+    }
+
+    [Fact]
     public async Task Startup_trace_times_each_step_up_to_the_first_proxied_answer()
     {
         var binary = Binary();

@@ -1,4 +1,4 @@
-using Azure.Identity;
+using Gateway.Identity;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Gateway.Spend;
@@ -23,7 +23,7 @@ public sealed class EventHubsSdkTransport(IServiceProvider services, SpendHandOf
 
     public ISpendSink CreateSink(EventHubsSettings hub)
     {
-        var producer = new EventHubProducerClient(hub.FullyQualifiedNamespace, hub.HubName, new DefaultAzureCredential(), Options(hub, handOff));
+        var producer = new EventHubProducerClient(hub.FullyQualifiedNamespace, hub.HubName, new AppIdentityCredential(), Options(hub, handOff));
         var transport = hub.Transport == EventHubsTransport.AmqpWebSockets ? "amqpwebsockets" : "amqp";
         return _sink = new EventHubsProducerSink(producer, transport, $"{hub.FullyQualifiedNamespace}/{hub.HubName}", log);
     }

@@ -1,4 +1,4 @@
-using Azure.Identity;
+using Gateway.Identity;
 using Gateway.Auth;
 using Gateway.Chat;
 using Gateway.Config;
@@ -29,7 +29,7 @@ public static class GatewayServices
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new UpstreamClient(CreateUpstreamHttpClient(), config.MaxResponseBytes, sp.GetRequiredService<ILogger<UpstreamClient>>()));
-        services.AddSingleton(_ => new AzureTokenSource(() => new DefaultAzureCredential()));
+        services.AddSingleton(_ => new AzureTokenSource(() => new AppIdentityCredential()));
         // AWS region, endpoint and credential variables come from the host's environment lookup (tests inject theirs).
         services.AddSingleton(environment is null ? AwsEnvironment.Process : new AwsEnvironment(environment));
         services.AddSingleton<AwsCredentialSource>();

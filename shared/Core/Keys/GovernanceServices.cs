@@ -82,9 +82,10 @@ public static class StoreFactory
 {
     public static IGovernanceStore Create(StoreSettings s) => s.Kind switch
     {
-        "tables" => Stores.Tables.TableGovernanceStore.Create(s),
-        "dynamodb" => Stores.DynamoDb.DynamoGovernanceStore.Create(s),
-        _ => new SqliteGovernanceStore(s.SqlitePath),
+        "tables" when Stores.StoreAvailability.Tables => Stores.Tables.TableGovernanceStore.Create(s),
+        "dynamodb" when Stores.StoreAvailability.DynamoDb => Stores.DynamoDb.DynamoGovernanceStore.Create(s),
+        "sqlite" => new SqliteGovernanceStore(s.SqlitePath),
+        _ => throw new InvalidOperationException(Stores.StoreAvailability.Missing(s.Kind) ?? $"'{s.Kind}' is not a store."),
     };
 }
 

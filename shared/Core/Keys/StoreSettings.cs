@@ -30,6 +30,8 @@ public sealed record StoreSettings
         var kind = (Get("GATEWAY_STORE") ?? "sqlite").ToLowerInvariant();
         if (kind is not ("sqlite" or "tables" or "dynamodb"))
             throw new ConfigException("environment", [$"GATEWAY_STORE: '{kind}' is not a store; use sqlite, tables or dynamodb."]);
+        if (Stores.StoreAvailability.Missing(kind) is { } missing)
+            throw new ConfigException("environment", [missing]);
         var ttl = KeyCache.DefaultTtlSeconds;
         if (Get("GATEWAY_KEY_CACHE_SECONDS") is { } t &&
             (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out ttl) || ttl < 0 || ttl > 5))

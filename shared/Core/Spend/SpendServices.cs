@@ -1,4 +1,4 @@
-using Azure.Identity;
+using Gateway.Identity;
 using Gateway.Config;
 using Gateway.Keys;
 using Gateway.Pricing;
@@ -42,7 +42,7 @@ public static class SpendServices
         }
         services.TryAddSingleton<ISpendStore>(_ => SpendStoreFactory.Create(config.Store, config.SpendLogRetention));
         services.TryAddSingleton<SpendIngest>();
-        services.TryAddKeyedSingleton(EventHubsSpendSink.Scope, (_, _) => new AzureTokenSource(() => new DefaultAzureCredential(), EventHubsSpendSink.Scope));
+        services.TryAddKeyedSingleton(EventHubsSpendSink.Scope, (_, _) => new AzureTokenSource(() => new AppIdentityCredential(), EventHubsSpendSink.Scope));
         services.TryAddSingleton<ISpendSink>(sp => config.Spend.EventHubs is { } hub
             ? EventHubsSink(sp, hub)
             : new StoreSpendSink(sp.GetRequiredService<SpendIngest>(), config.Store.Kind,
@@ -87,8 +87,9 @@ public static class SpendStoreFactory
     /// <param name="retention">Sets the DynamoDB log items' TTL; the other stores delete on the cleanup timer.</param>
     public static ISpendStore Create(StoreSettings s, SpendLogRetention? retention = null) => s.Kind switch
     {
-        "tables" => Stores.Tables.TableSpendStore.Create(s),
-        "dynamodb" => Stores.DynamoDb.DynamoSpendStore.Create(s, retention),
-        _ => new SqliteSpendStore(s.SqlitePath),
+        "tables" when Stores.StoreAvailability.Tables => Stores.Tables.TableSpendStore.Create(s),
+        "dynamodb" when Stores.StoreAvailability.DynamoDb => Stores.DynamoDb.DynamoSpendStore.Create(s, retention),
+        "sqlite" => new SqliteSpendStore(s.SqlitePath),
+        _ => throw new InvalidOperationException(Stores.StoreAvailability.Missing(s.Kind) ?? $"'{s.Kind}' is not a store."),
     };
 }

@@ -5,7 +5,7 @@ namespace Gateway.Providers.Azure;
 
 /// <summary>
 /// Entra tokens for one audience (Azure OpenAI by default; Event Hubs for the spend sink) from the app's identity
-/// (<c>DefaultAzureCredential</c>: managed identity in Azure, developer credentials locally). One token is shared and
+/// (<see cref="Identity.AppIdentityCredential"/>: managed identity in Azure, developer credentials locally). One token is shared and
 /// refreshed five minutes before it expires, so a request pays for a token fetch only on the first call and at refresh.
 /// </summary>
 public sealed class AzureTokenSource(Func<TokenCredential> credentialFactory, string scope = AzureTokenSource.CognitiveServicesScope)

@@ -8,5 +8,5 @@ public static class TableClients
 {
     public static TableServiceClient Create(StoreSettings s) => s.TablesConnectionString is { } cs
         ? new TableServiceClient(cs)
-        : new TableServiceClient(new Uri(s.TablesEndpoint!), new Azure.Identity.DefaultAzureCredential());
+        : new TableServiceClient(new Uri(s.TablesEndpoint!), new Gateway.Identity.AppIdentityCredential());
 }
