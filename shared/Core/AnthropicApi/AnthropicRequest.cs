@@ -10,7 +10,8 @@ namespace Gateway.AnthropicApi;
 /// </summary>
 public sealed class AnthropicRequest : ParsedRequest, IModelRequest
 {
-    private static readonly string[] Roles = ["user", "assistant"];
+    // "system" mid-conversation, as current Anthropic clients (Claude Code) send it right after a user turn.
+    private static readonly string[] Roles = ["user", "assistant", "system"];
     private AnthropicRequest(JsonDocument document, string model) : base(document)
     {
         Model = model;
@@ -68,7 +69,7 @@ public sealed class AnthropicRequest : ParsedRequest, IModelRequest
         {
             var at = $"messages[{i++}]";
             if (m.ValueKind != JsonValueKind.Object) throw RequestJson.InvalidType(at, "an object", m);
-            var role = RequestJson.RequiredString(m, "role", "user or assistant", at + ".role");
+            var role = RequestJson.RequiredString(m, "role", "user, assistant or system", at + ".role");
             if (!Roles.Contains(role)) throw RequestJson.InvalidValue(at + ".role", m.GetProperty("role"), Roles);
             if (!m.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
                 throw Errors.MissingField(at + ".content", "a string or an array of content blocks");
@@ -79,7 +80,9 @@ public sealed class AnthropicRequest : ParsedRequest, IModelRequest
             {
                 var b = $"{at}.content[{j++}]";
                 if (block.ValueKind != JsonValueKind.Object) throw RequestJson.InvalidType(b, "an object", block);
-                RequestJson.RequiredString(block, "type", "the block's type", b + ".type");
+                var type = RequestJson.RequiredString(block, "type", "the block's type", b + ".type");
+                // A system turn is instructions, never a tool result or an image: nothing else may ride on it.
+                if (role == "system" && type != "text") throw RequestJson.InvalidValue(b + ".type", block.GetProperty("type"), ["text"]);
             }
         }
     }

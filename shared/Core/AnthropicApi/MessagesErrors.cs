@@ -16,8 +16,12 @@ public static class MessagesErrors
 
     public static byte[] Body(GatewayException e)
     {
-        var type = e.UpstreamBody is { } raw && AnthropicType(raw.Span) is { } anthropic ? anthropic : TypeFor(e);
-        return Body(type, e.Message);
+        if (e.UpstreamBody is { } raw && AnthropicType(raw.Span) is { } anthropic) return Body(anthropic, e.Message);
+        // Anthropic's shape has no param field; like Anthropic's own errors, the message starts with the field's path.
+        var message = e.Param is { Length: > 0 } param && e.UpstreamBody is null && !e.Message.Contains(param, StringComparison.Ordinal)
+            ? $"{param}: {e.Message}"
+            : e.Message;
+        return Body(TypeFor(e), message);
     }
 
     /// <summary>An Anthropic upstream's mid-stream <c>error</c> event, rewritten with its message redacted.</summary>

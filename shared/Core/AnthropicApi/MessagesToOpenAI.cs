@@ -9,7 +9,9 @@ namespace Gateway.AnthropicApi;
 /// <c>tool_result</c> blocks become <c>tool</c> messages (with <c>is_error</c> kept as a gateway extension the
 /// Anthropic and Gemini writers read), <c>tool_use</c> blocks become <c>tool_calls</c>. Dropped on purpose, because
 /// the OpenAI form has no place for them: <c>cache_control</c> (OpenAI-format servers reject it; Anthropic upstreams get
-/// the request untranslated), earlier turns' <c>thinking</c> blocks, and <c>top_k</c>.
+/// the request untranslated), earlier turns' <c>thinking</c> blocks, and <c>top_k</c>. A <c>system</c> turn in the middle of
+/// <c>messages</c> stays a system message at its place; Gemini and Bedrock, which have one system instruction, add its
+/// text there.
 /// </summary>
 public static class MessagesToOpenAI
 {
@@ -39,7 +41,8 @@ public static class MessagesToOpenAI
             m.TryGetProperty("content", out var content);
             if (role == "assistant") WriteAssistant(w, content);
             else if (role == "user") WriteUser(w, content, $"messages[{i}]", openAIUpstream);
-            else throw Errors.InvalidField($"messages[{i}].role", "expected 'user' or 'assistant'");
+            else if (role == "system") WriteSystem(w, content);
+            else throw Errors.InvalidField($"messages[{i}].role", "expected 'user', 'assistant' or 'system'");
             i++;
         }
         w.WriteEndArray();
@@ -72,6 +75,15 @@ public static class MessagesToOpenAI
         }
         w.WriteEndObject();
     });
+
+    private static void WriteSystem(Utf8JsonWriter w, JsonElement content)
+    {
+        if (SystemText(content) is not { Length: > 0 } text || string.IsNullOrWhiteSpace(text)) return;
+        w.WriteStartObject();
+        w.WriteString("role", "system");
+        w.WriteString("content", text);
+        w.WriteEndObject();
+    }
 
     private static string? SystemText(JsonElement system) => system.ValueKind switch
     {
