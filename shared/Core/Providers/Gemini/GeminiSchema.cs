@@ -6,7 +6,10 @@ namespace Gateway.Providers.Gemini;
 /// Rewrites a JSON Schema into the OpenAPI subset Gemini's <c>parameters</c> and <c>responseSchema</c> accept.
 /// Keywords outside the subset (<c>additionalProperties</c>, <c>$schema</c>, <c>default</c>, <c>examples</c>, <c>strict</c>, ...)
 /// are removed, since Gemini rejects the whole request over them; <c>"type": ["x","null"]</c> becomes <c>type</c> +
-/// <c>nullable</c>, <c>const</c> becomes a one-value <c>enum</c>, and <c>oneOf</c> becomes <c>anyOf</c>.
+/// <c>nullable</c>, <c>const</c> becomes a one-value <c>enum</c>, and <c>oneOf</c> becomes <c>anyOf</c>. Gemini takes <c>enum</c>
+/// only on strings ("enum: only allowed for STRING type"): an enum of numbers or booleans is dropped and its values are
+/// named in the description instead, so the model still sees them and the tool still gets numbers. A <c>format</c> Gemini
+/// does not know for the type (agents send <c>uri</c>, <c>email</c>, <c>uuid</c>) is dropped the same way.
 /// </summary>
 public static class GeminiSchema
 {
@@ -17,6 +20,14 @@ public static class GeminiSchema
         "properties", "propertyOrdering", "anyOf",
     ];
 
+    // The formats Gemini accepts, by type; any other is refused.
+    private static readonly Dictionary<string, string[]> Formats = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["string"] = ["enum", "date-time"],
+        ["integer"] = ["int32", "int64"],
+        ["number"] = ["float", "double"],
+    };
+
     public static void Write(Utf8JsonWriter w, JsonElement schema)
     {
         if (schema.ValueKind != JsonValueKind.Object)
@@ -24,10 +35,20 @@ public static class GeminiSchema
             schema.WriteTo(w);
             return;
         }
+        var allowed = NonStringEnum(schema);
+        var type = TypeOf(schema);
         w.WriteStartObject();
+        if (allowed is not null)
+        {
+            var description = schema.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() + " " : "";
+            w.WriteString("description", description + "Allowed values: " + allowed + ".");
+        }
         foreach (var p in schema.EnumerateObject())
         {
             var name = p.Name;
+            if (allowed is not null && name is "enum" or "const" or "description") continue;
+            if (name == "format" && !(p.Value.ValueKind == JsonValueKind.String && type is not null
+                && Formats.TryGetValue(type, out var known) && known.Contains(p.Value.GetString(), StringComparer.OrdinalIgnoreCase))) continue;
             if (name == "type" && p.Value.ValueKind == JsonValueKind.Array)
             {
                 var types = p.Value.EnumerateArray().Select(t => t.GetString()).ToList();
@@ -71,6 +92,24 @@ public static class GeminiSchema
             }
         }
         w.WriteEndObject();
+    }
+
+    /// <summary>The schema's one non-null type, when it names one.</summary>
+    private static string? TypeOf(JsonElement schema) => !schema.TryGetProperty("type", out var t) ? null : t.ValueKind switch
+    {
+        JsonValueKind.String => t.GetString(),
+        JsonValueKind.Array => t.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()).FirstOrDefault(x => x != "null"),
+        _ => null,
+    };
+
+    /// <summary>The values of an <c>enum</c> (or <c>const</c>) that holds anything but strings, as text; null when it holds only strings.</summary>
+    private static string? NonStringEnum(JsonElement schema)
+    {
+        JsonElement[] values = schema.TryGetProperty("enum", out var e) && e.ValueKind == JsonValueKind.Array ? [.. e.EnumerateArray()]
+            : schema.TryGetProperty("const", out var c) ? [c]
+            : [];
+        if (values.Length == 0 || values.All(v => v.ValueKind == JsonValueKind.String)) return null;
+        return string.Join(", ", values.Select(v => v.GetRawText()));
     }
 
     /// <summary>Gemini rejects an OBJECT parameter schema with no properties; such a function is declared without parameters.</summary>
