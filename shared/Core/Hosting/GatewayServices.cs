@@ -34,6 +34,8 @@ public static class GatewayServices
         services.AddSingleton(environment is null ? AwsEnvironment.Process : new AwsEnvironment(environment));
         services.AddSingleton<AwsCredentialSource>();
         services.AddSingleton<ProviderFactory>();
+        services.AddSingleton<IRandomSource>(SystemRandomSource.Instance);
+        services.AddSingleton<Routing.Cooldowns.ICooldownBoard>(Routing.Cooldowns.LocalCooldowns.Instance);
         services.AddSingleton<ModelRouter>();
         services.AddSpend(config);
         services.AddGovernance(config.Store);
@@ -48,6 +50,7 @@ public static class GatewayServices
         services.AddSingleton<StoreReadiness>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreReadiness>());
         services.AddSingleton<HealthEndpoints>();
+        services.AddSingleton<Routing.Api.RouterEndpoints>();
         return services;
     }
 
@@ -76,6 +79,9 @@ public static class GatewayServices
         app.MapGet("/health/liveliness", health.LivenessAsync);
         app.MapGet("/health/liveness", health.LivenessAsync);
         app.MapGet("/health/readiness", health.ReadinessAsync);
+        var routerApi = app.Services.GetRequiredService<Routing.Api.RouterEndpoints>();
+        app.MapGet("/health", routerApi.HealthAsync);
+        app.MapGet("/router/deployments", routerApi.DeploymentsAsync);
         app.MapGovernance();
         app.MapSpend();
         app.MapTriggers();
