@@ -35,7 +35,11 @@ public static class GatewayServices
         services.AddSingleton<AwsCredentialSource>();
         services.AddSingleton<ProviderFactory>();
         services.AddSingleton<IRandomSource>(SystemRandomSource.Instance);
-        services.AddSingleton<Routing.Cooldowns.ICooldownBoard>(Routing.Cooldowns.LocalCooldowns.Instance);
+        // Tripped breakers are shared through the store when it can hold them (all three stores can).
+        services.AddSingleton(sp => new Routing.Cooldowns.SharedCooldowns(sp.GetRequiredService<Keys.IGovernanceStore>() as Routing.Cooldowns.ISharedCooldownStore,
+            sp.GetRequiredService<ModelRouter>, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Routing.Cooldowns.SharedCooldowns>>()));
+        services.AddSingleton<Routing.Cooldowns.ICooldownBoard>(sp => sp.GetRequiredService<Routing.Cooldowns.SharedCooldowns>());
+        services.AddHostedService(sp => sp.GetRequiredService<Routing.Cooldowns.SharedCooldowns>());
         services.AddSingleton<ModelRouter>();
         services.AddSpend(config);
         services.AddGovernance(config.Store);
