@@ -22,6 +22,7 @@
 #   PIN=gw     load generator + upstream on CPU0; gateway alone on CPU1
 #   PIN=none   no taskset
 #   GATEWAY_ENV="DOTNET_x=1 ..."  extra environment for the gateway process (for experiments)
+#   DEPLOYMENTS=1  deployments in the model group;  ROUTING_STRATEGY=  router_settings.routing_strategy (unset: none)
 #   BUILD_DIR=bench/results/.build  where the publish goes;  OUT=bench/results/<timestamp>
 set -uo pipefail
 
@@ -155,16 +156,15 @@ wait_ready "$UPSTREAM" "$UP_PID" "$T0" > /dev/null || { echo "fake upstream did 
 
 # The gateway's config: one OpenAI-compatible deployment on the fake upstream, master key on (the auth path runs).
 CFG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gateway-bench.XXXXXX")
-cat > "$CFG_DIR/gateway.yaml" <<EOF
-model_list:
-  - model_name: gpt-4o-mini
-    litellm_params:
-      model: openai/gpt-4o-mini
-      api_base: $UPSTREAM
-      api_key: sk-upstream
-general_settings:
-  master_key: $MASTER_KEY
-EOF
+# DEPLOYMENTS=N puts N deployments (ids d1..dN) in the group; ROUTING_STRATEGY sets router_settings.routing_strategy.
+{
+  echo "model_list:"
+  for i in $(seq 1 "${DEPLOYMENTS:-1}"); do
+    printf '  - model_name: gpt-4o-mini\n    litellm_params:\n      model: openai/gpt-4o-mini\n      api_base: %s\n      api_key: sk-upstream\n    model_info:\n      id: d%s\n' "$UPSTREAM" "$i"
+  done
+  printf 'general_settings:\n  master_key: %s\n' "$MASTER_KEY"
+  if [ -n "${ROUTING_STRATEGY:-}" ]; then printf 'router_settings:\n  routing_strategy: %s\n' "$ROUTING_STRATEGY"; fi
+} > "$CFG_DIR/gateway.yaml"
 cp "$CFG_DIR/gateway.yaml" "$OUT/gateway.yaml"
 
 start_gateway() {  # binary port log env -> sets STARTED_PID and READY_MS; each gateway gets its own copy of the config dir

@@ -39,7 +39,7 @@ public sealed class MessagesEndpoint(CallPipeline pipeline)
     {
         var ct = ctx.RequestAborted;
         var root = request.Root;
-        var body = await ModelRouter.RunAsync(call.Group, async d =>
+        var body = await call.RouteAsync(async d =>
         {
             if (d.Chat is IAnthropicMessagesUpstream anthropic)
                 return await anthropic.SendMessagesAsync(Renamed(root, anthropic), "/messages/count_tokens", Beta(ctx, d), call.Timing, ct);
@@ -58,7 +58,7 @@ public sealed class MessagesEndpoint(CallPipeline pipeline)
 
         if (!request.Stream)
         {
-            var (body, usage) = await ModelRouter.RunAsync(call.Group, async d =>
+            var (body, usage) = await call.RouteAsync(async d =>
             {
                 if (d.Chat is IAnthropicMessagesUpstream anthropic)
                 {
@@ -68,14 +68,14 @@ public sealed class MessagesEndpoint(CallPipeline pipeline)
                 using var translated = ChatRequest.ParseTranslated(MessagesToOpenAI.Write(root, stream: false, d.Chat is OpenAIFamilyProvider));
                 var result = await d.Chat.CompleteAsync(new ChatCall(translated, d.Config, timing), ct);
                 return (OpenAIToMessages.Write(result.Body, model, d.Config.Label), result.Usage);
-            }, ct, call.Record);
+            }, ct);
             call.Answered(body);
             await call.CompleteAsync(usage);
             await JsonResponse.WriteAsync(ctx, body, timing);
             return;
         }
 
-        await using var events = await ModelRouter.RunAsync<MessagesEventSource>(call.Group, async d =>
+        await using var events = await call.RouteAsync<MessagesEventSource>(async d =>
         {
             if (d.Chat is IAnthropicMessagesUpstream anthropic)
                 return new PassthroughEvents(await anthropic.StreamMessagesAsync(Renamed(root, anthropic), Beta(ctx, d), timing, ct));
@@ -89,7 +89,7 @@ public sealed class MessagesEndpoint(CallPipeline pipeline)
                 translated.Dispose();
                 throw;
             }
-        }, ct, call.Record);
+        }, ct);
         call.Progress.Accept();
         var outcome = await MessagesRelay.RelayAsync(ctx, events, timing, call.Progress, () => call.CompleteAsync(events.Usage));
         if (!outcome.Completed) await call.FailAsync(outcome.Error ?? Errors.ClientClosed(), events.Usage);

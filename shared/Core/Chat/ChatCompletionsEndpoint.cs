@@ -18,14 +18,14 @@ public sealed class ChatCompletionsEndpoint(CallPipeline pipeline)
         var timing = call.Timing;
         if (!request.Stream)
         {
-            var result = await ModelRouter.RunAsync(call.Group, d => d.Chat.CompleteAsync(new ChatCall(request, d.Config, timing), ct), ct, call.Record);
+            var result = await call.RouteAsync(d => d.Chat.CompleteAsync(new ChatCall(request, d.Config, timing), ct), ct);
             call.Answered(result.Body);
             await call.CompleteAsync(result.Usage);
             await JsonResponse.WriteAsync(ctx, result.Body, timing);
             return;
         }
 
-        await using var stream = await ModelRouter.RunAsync(call.Group, d => d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), ct, call.Record);
+        await using var stream = await call.RouteAsync(d => d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), ct);
         call.Progress.Accept();
         var outcome = await StreamRelay.RelayAsync(ctx, stream, request.ClientWantsUsage, timing, call.Progress,
             u => call.CompleteAsync(u), u => call.Record!.Price(u).Total);

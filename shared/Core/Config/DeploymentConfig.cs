@@ -35,9 +35,13 @@ public sealed class DeploymentConfig
     /// <summary>Load-balancing weight; when absent, <c>rpm</c> is the weight, else all deployments weigh the same.</summary>
     public double? Weight { get; init; }
 
-    public double EffectiveWeight => Weight ?? Rpm ?? 1;
+    /// <summary>simple-shuffle's weight: <c>weight</c>, else <c>rpm</c>, else <c>tpm</c>, else 1 (all equal).</summary>
+    public double EffectiveWeight => Weight ?? Rpm ?? Tpm ?? 1;
 
-    /// <summary><c>order</c>: LiteLLM's deployment priority (1 first), kept for the router; it does not steer routing yet.</summary>
+    /// <summary><c>tags</c>: what this deployment serves under tag routing; <c>default</c> marks the one for untagged calls.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary><c>order</c>: LiteLLM's deployment priority tier (1 first); a tier is used only when every lower one is unavailable.</summary>
     public int? Order { get; init; }
     public IReadOnlyDictionary<string, string> ExtraHeaders { get; init; } = new Dictionary<string, string>();
 

@@ -7,6 +7,9 @@ public sealed record GatewayConfig
 
     public required IReadOnlyList<DeploymentConfig> Deployments { get; init; }
 
+    /// <summary><c>router_settings</c>: strategy, retries, fallbacks, cooldowns, aliases, tag routing.</summary>
+    public Routing.RouterSettings Router { get; init; } = new();
+
     /// <summary>Master key for admin and /v1 calls; null means auth is off (loopback only).</summary>
     public string? MasterKey { get; init; }
 

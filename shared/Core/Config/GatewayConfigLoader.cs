@@ -35,6 +35,7 @@ public static class GatewayConfigLoader
         var deployments = new List<DeploymentConfig>();
         var general = new GeneralSettings();
         var litellm = new LitellmSettings();
+        var router = new Routing.RouterSettings();
         if (root is not null)
         {
             new ConfigIncludes(report).Expand(root, baseDirectory ?? Directory.GetCurrentDirectory(), source);
@@ -46,7 +47,7 @@ public static class GatewayConfigLoader
             deployments = new ModelListSection(fields, report, new LitellmParamsSection(fields, report, environment, litellm)).Read(root);
             general = new GeneralSettingsSection(fields, report).Read(root);
             deployments = litellmSection.ReadGroupSettings(root, deployments);
-            new RouterSettingsSection(report).Read(root);
+            router = new RouterSettingsSection(fields, report).Read(root, deployments);
         }
 
         if (report.Problems.Count > 0)
@@ -54,6 +55,7 @@ public static class GatewayConfigLoader
         return new GatewayConfig
         {
             Deployments = deployments,
+            Router = router,
             MasterKey = general.MasterKey,
             MaxRequestBytes = general.MaxRequestBytes,
             MaxResponseBytes = general.MaxResponseBytes,

@@ -13,9 +13,9 @@ public sealed class EmbeddingsEndpoint(CallPipeline pipeline)
     private static async Task AnswerAsync(HttpContext ctx, ModelCall call, EmbeddingsRequest request)
     {
         var ct = ctx.RequestAborted;
-        var result = await ModelRouter.RunAsync(call.Group, d => d.Embeddings is { } e
+        var result = await call.RouteAsync(d => d.Embeddings is { } e
             ? e.EmbedAsync(new EmbeddingsCall(request, d.Config, call.Timing), ct)
-            : throw Errors.BadRequest($"The model '{request.Model}' does not serve embeddings.", "model", "model_not_supported"), ct, call.Record);
+            : throw Errors.BadRequest($"The model '{request.Model}' does not serve embeddings.", "model", "model_not_supported"), ct);
         call.Answered(result.Body);
         await call.CompleteAsync(result.Usage);
         await JsonResponse.WriteAsync(ctx, result.Body, call.Timing);

@@ -34,6 +34,12 @@ public static class GatewayServices
         services.AddSingleton(environment is null ? AwsEnvironment.Process : new AwsEnvironment(environment));
         services.AddSingleton<AwsCredentialSource>();
         services.AddSingleton<ProviderFactory>();
+        services.AddSingleton<IRandomSource>(SystemRandomSource.Instance);
+        // Tripped breakers are shared through the store when it can hold them (all three stores can).
+        services.AddSingleton(sp => new Routing.Cooldowns.SharedCooldowns(sp.GetRequiredService<Keys.IGovernanceStore>() as Routing.Cooldowns.ISharedCooldownStore,
+            sp.GetRequiredService<ModelRouter>, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Routing.Cooldowns.SharedCooldowns>>()));
+        services.AddSingleton<Routing.Cooldowns.ICooldownBoard>(sp => sp.GetRequiredService<Routing.Cooldowns.SharedCooldowns>());
+        services.AddHostedService(sp => sp.GetRequiredService<Routing.Cooldowns.SharedCooldowns>());
         services.AddSingleton<ModelRouter>();
         services.AddSpend(config);
         services.AddGovernance(config.Store);
@@ -48,6 +54,7 @@ public static class GatewayServices
         services.AddSingleton<StoreReadiness>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreReadiness>());
         services.AddSingleton<HealthEndpoints>();
+        services.AddSingleton<Routing.Api.RouterEndpoints>();
         return services;
     }
 
@@ -76,6 +83,9 @@ public static class GatewayServices
         app.MapGet("/health/liveliness", health.LivenessAsync);
         app.MapGet("/health/liveness", health.LivenessAsync);
         app.MapGet("/health/readiness", health.ReadinessAsync);
+        var routerApi = app.Services.GetRequiredService<Routing.Api.RouterEndpoints>();
+        app.MapGet("/health", routerApi.HealthAsync);
+        app.MapGet("/router/deployments", routerApi.DeploymentsAsync);
         app.MapGovernance();
         app.MapSpend();
         app.MapTriggers();

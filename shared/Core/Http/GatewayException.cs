@@ -25,7 +25,15 @@ public sealed class GatewayException(int status, string type, string message, st
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
     public GatewayException WithHeaders(IEnumerable<KeyValuePair<string, string>> headers) =>
-        new(Status, Type, Message, Code, Param) { RetryAfter = RetryAfter, UpstreamBody = UpstreamBody, Retryable = Retryable, Headers = [.. headers] };
+        new(Status, Type, Message, Code, Param) { RetryAfter = RetryAfter, RetryDelay = RetryDelay, UpstreamBody = UpstreamBody, Retryable = Retryable, Headers = [.. headers] };
+
+    /// <summary>How long the upstream asked to be left alone (<c>retry-after-ms</c>, else <c>Retry-After</c>); null: it did not say.</summary>
+    public TimeSpan? RetryDelay { get; init; }
+
+    private Routing.Failures.FailureClass? _failure;
+
+    /// <summary>What kind of failure this is, classified once from status, code and type (see <see cref="Routing.Failures.FailureClassifier"/>).</summary>
+    public Routing.Failures.FailureClass Failure => _failure ??= Routing.Failures.FailureClassifier.Classify(this);
 
     /// <summary>Worth trying again on another attempt or deployment (connection failures, 408, 429, 5xx).</summary>
     public bool Retryable { get; init; }

@@ -14,11 +14,12 @@ public sealed class ModelsEndpoints(ModelRouter router, IRequestAuthenticator au
 {
     private readonly long _created = time.GetUtcNow().ToUnixTimeSeconds();
 
-    /// <summary>The groups the caller may call: all for the master key, the key's own for a virtual key.</summary>
+    /// <summary>The groups (and <c>model_group_alias</c> names not marked hidden) the caller may call: all for the master key, the key's own for a virtual key.</summary>
     public async Task ListAsync(HttpContext ctx)
     {
         var caller = await auth.AuthenticateAsync(ctx);
-        var list = new ModelList(router.Groups.Where(g => ModelAccess.Allows(caller, g.Name)).Select(Card).ToArray());
+        var list = new ModelList(router.VisibleNames.Select(n => (Name: n, Group: router.Resolve(n)))
+            .Where(x => ModelAccess.Allows(caller, x.Group.Name)).Select(x => Card(x.Name, x.Group)).ToArray());
         await WriteAsync(ctx, list, GatewayJsonContext.Api.ModelList);
     }
 
@@ -27,8 +28,9 @@ public sealed class ModelsEndpoints(ModelRouter router, IRequestAuthenticator au
         var caller = await auth.AuthenticateAsync(ctx);
         var id = (string)ctx.Request.RouteValues["id"]!;
         // A model the key may not use is reported as unknown: its existence is not the key's business.
-        if (!ModelAccess.Allows(caller, id)) throw Errors.ModelNotFound(id, router.Groups.Select(g => g.Name).Where(n => ModelAccess.Allows(caller, n)));
-        await WriteAsync(ctx, Card(router.Resolve(id)), GatewayJsonContext.Api.ModelCard);
+        if (!router.TryResolve(id, out var group) || !ModelAccess.Allows(caller, group.Name))
+            throw Errors.ModelNotFound(id, router.Groups.Select(g => g.Name).Where(n => ModelAccess.Allows(caller, n)));
+        await WriteAsync(ctx, Card(id, group), GatewayJsonContext.Api.ModelCard);
     }
 
     /// <summary>
@@ -63,7 +65,7 @@ public sealed class ModelsEndpoints(ModelRouter router, IRequestAuthenticator au
         return result;
     }
 
-    private ModelCard Card(ModelGroup g) => new(g.Name, _created, g.Deployments[0].Config.Provider);
+    private ModelCard Card(string name, ModelGroup g) => new(name, _created, g.Deployments[0].Config.Provider);
 
     private static async Task WriteAsync<T>(HttpContext ctx, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {

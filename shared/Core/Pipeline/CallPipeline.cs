@@ -36,7 +36,7 @@ public sealed partial class CallPipeline(
         {
             var model = caller.Grant?.ModelFor(request.Model) ?? request.Model;                 // a key's alias names a group
             if (!router.TryResolve(model, out var group))                                      // 5. unknown model: 404
-                throw Errors.ModelNotFound(model, router.Groups.Select(g => g.Name).Where(n => ModelAccess.Allows(caller, n)));
+                throw Errors.ModelNotFound(model, router.VisibleNames.Where(n => ModelAccess.Allows(caller, n)));
             ModelAccess.Check(caller, group.Name);                                             // 6. fail closed
             var bodyLength = body.Length;
             if (group.Defaults.Apply(request.Root, kind) is { } withDefaults)                  // the group's default params, before admission
@@ -59,6 +59,8 @@ public sealed partial class CallPipeline(
         ReadOnlyMemory<byte> body, int bodyLength, TRequest request, ModelGroup group, Func<HttpContext, ModelCall, TRequest, Task> handle)
         where TRequest : IModelRequest
     {
+        // The route (fallbacks the caller may reach, tags, body directives) is decided from the same parse, before admission.
+        var plan = router.Plan(group, request, caller, request.Tags.Count > 0 ? request.Tags : caller.Grant?.Key.Tags ?? []);
         Admission? admission = null;
         if (kind.IsBillable() && await limiter.AdmitAsync(caller.Grant, kind, request, group.Name, bodyLength) is { } admitted)
         {
@@ -69,7 +71,7 @@ public sealed partial class CallPipeline(
         // Admitted: from here on the call ends in exactly one settle and one spend event, whatever happens.
         var record = kind.IsBillable() ? spend.Start(timing, caller, kind, request, body, TraceIds.Read(ctx.Request.Headers)) : null;
         if (record is not null) CallRecords.Attach(ctx, record);
-        var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response, tokens);
+        var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response, tokens) { Route = new CallRoute(router, plan, record) };
         try
         {
             if (await AnswerFromHookAsync(ctx, call)) return;                                  // 8. before-call hooks

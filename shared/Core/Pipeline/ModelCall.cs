@@ -49,6 +49,26 @@ public sealed class ModelCall
     public ModelGroup Group { get; }
     public GatewayRequestFeature Timing { get; }
 
+    /// <summary>The call's route: run attempts through it (<see cref="RouteAsync"/>).</summary>
+    internal CallRoute? Route { get; init; }
+
+    /// <summary>
+    /// Step 9: runs <paramref name="attempt"/> on the deployments the router picks, with its retries, fallbacks and
+    /// cooldowns; then names the serving deployment in the response headers.
+    /// </summary>
+    public async Task<T> RouteAsync<T>(Func<Routing.Deployment, Task<T>> attempt, CancellationToken ct)
+    {
+        var route = Route ?? throw new InvalidOperationException("The call has no route.");
+        var result = await route.RunAsync(attempt, ct);
+        if (!_response.HasStarted && route.Trace.Served is { } d)
+        {
+            _response.Headers[CallRoute.ModelIdHeader] = d.Config.Id;
+            _response.Headers[CallRoute.ModelGroupHeader] = d.Config.ModelName;
+            _response.Headers[CallRoute.AttemptsHeader] = route.Trace.Attempts.ToString(CultureInfo.InvariantCulture);
+        }
+        return result;
+    }
+
     /// <summary>The call's spend record (null for free calls such as token counting).</summary>
     public CallRecord? Record { get; }
 
@@ -96,6 +116,7 @@ public sealed class ModelCall
         if (Record is not null && error is null && !_response.HasStarted) _response.Headers[ResponseCostHeader] = cost.ToString(CultureInfo.InvariantCulture);
         var settle = _budget?.SettleAsync(Money.ToNanos(cost), usage.TotalTokens) ?? Task.FromResult(default(LimitHeaders));
         var spend = Record?.EmitAsync(usage, estimated, error) ?? Task.CompletedTask;
+        Route?.Finish(usage.TotalTokens);
         await Task.WhenAll(settle, spend);
         LimitHeadersWriter.Write(_response, settle.Result);
         Outcome = new CallOutcome(usage, estimated, cost, error, answeredByHook);

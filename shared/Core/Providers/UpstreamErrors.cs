@@ -26,13 +26,26 @@ public static class UpstreamErrors
     {
         var status = (int)response.StatusCode;
         var retryAfter = response.Headers.RetryAfter?.ToString();
+        var delay = RetryDelayOf(response);
         if (TryReadOpenAIError(body.Span, out var error))
             return Create(status, error.Type ?? TypeFor(status), error.Message ?? $"Upstream error {status}", error.Code, error.Param,
-                retryAfter, IsRetryableStatus(status), body);
+                retryAfter, IsRetryableStatus(status), body, delay);
         var text = Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, 500)]).Trim();
         var reason = string.IsNullOrEmpty(text) ? response.ReasonPhrase ?? ((HttpStatusCode)status).ToString() : text;
         return Create(status, TypeFor(status), $"The upstream for {deployment} answered HTTP {status}: {reason}", $"upstream_{status}", null,
-            retryAfter, IsRetryableStatus(status), body);
+            retryAfter, IsRetryableStatus(status), body, delay);
+    }
+
+    /// <summary>The upstream's own wait: <c>retry-after-ms</c> (OpenAI, Azure) first, else <c>Retry-After</c> in seconds or as a date.</summary>
+    public static TimeSpan? RetryDelayOf(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("retry-after-ms", out var ms)
+            && double.TryParse(ms.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) && m >= 0)
+            return TimeSpan.FromMilliseconds(m);
+        if (response.Headers.RetryAfter is not { } ra) return null;
+        if (ra.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        if (ra.Date is { } date) return date - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        return null;
     }
 
     /// <summary>
@@ -40,12 +53,13 @@ public static class UpstreamErrors
     /// error mapping (OpenAI, Anthropic, Gemini, Bedrock, mid-stream events) calls this.
     /// </summary>
     public static GatewayException Create(int status, string type, string message, string? code = null, string? param = null,
-        string? retryAfter = null, bool? retryable = null, ReadOnlyMemory<byte>? upstreamBody = null) =>
+        string? retryAfter = null, bool? retryable = null, ReadOnlyMemory<byte>? upstreamBody = null, TimeSpan? retryDelay = null) =>
         new(status, CredentialRedactor.Redact(type)!, CredentialRedactor.Redact(message)!, CredentialRedactor.Redact(code), CredentialRedactor.Redact(param))
         {
             RetryAfter = retryAfter,
             Retryable = retryable ?? IsRetryableStatus(status),
             UpstreamBody = upstreamBody,
+            RetryDelay = retryDelay,
         };
 
     /// <summary>Reads <c>{"error":{"message","type","code","param"}}</c>; also accepts <c>{"error":"text"}</c> as some servers send.</summary>

@@ -1,40 +1,45 @@
+using Gateway.Routing.Cooldowns;
+using Gateway.Routing.Retries;
+using Gateway.Routing.Strategies;
+
 namespace Gateway.Routing;
 
 /// <summary>
-/// The deployments behind one public model name. Picks them by weighted random choice (LiteLLM's
-/// "simple-shuffle": <c>weight</c>, else <c>rpm</c>, else equal), and yields the others as failover order.
+/// The deployments behind one public model name, in priority tiers by <c>order</c> (lower first; deployments without
+/// one come last), with the router's strategy and the group's retry policy.
 /// </summary>
-public sealed class ModelGroup(string name, IReadOnlyList<Deployment> deployments)
+public sealed class ModelGroup
 {
-    private readonly double[] _weights = deployments.Select(d => d.Config.EffectiveWeight).ToArray();
-    private readonly double _total = deployments.Sum(d => d.Config.EffectiveWeight);
+    public ModelGroup(string name, IReadOnlyList<Deployment> deployments, IRoutingStrategy strategy, RouterSettings settings)
+    {
+        Name = name;
+        Deployments = deployments;
+        Strategy = strategy;
+        Defaults = Pipeline.RequestDefaults.For(deployments[0].Config);
+        Tiers = deployments.GroupBy(d => d.Config.Order ?? int.MaxValue).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
+        // A group of one is never cooled: there is nothing to send its traffic to instead.
+        var cooled = deployments.Count > 1 && !settings.Cooldowns.Disabled;
+        foreach (var d in deployments)
+        {
+            d.Breaker = cooled ? new CircuitBreaker(settings.Cooldowns) : CircuitBreaker.Disabled;
+            if (settings.Latency.MaxSamples != DeploymentLoad.DefaultLatencySamples) d.Load.SizeLatencyWindow(settings.Latency.MaxSamples);
+        }
+        // Without num_retries: once per other deployment, or the largest max_retries, as before the router had settings.
+        Retries = new RetryPolicy(settings.Retries, Math.Max(deployments.Count - 1, deployments.Max(d => d.Config.MaxRetries)));
+        Timeout = settings.Timeout ?? deployments.Max(d => d.Config.Timeout);
+    }
 
-    public string Name => name;
+    public string Name { get; }
+    public IReadOnlyList<Deployment> Deployments { get; }
+    public IRoutingStrategy Strategy { get; }
+    public RetryPolicy Retries { get; }
+
+    /// <summary>How long a call to this group may take in all, retries included.</summary>
+    public TimeSpan Timeout { get; }
 
     /// <summary>Request defaults and dropped fields of this name, applied before admission (see <see cref="Pipeline.RequestDefaults"/>).</summary>
-    public Pipeline.RequestDefaults Defaults { get; } = Pipeline.RequestDefaults.For(deployments[0].Config);
+    public Pipeline.RequestDefaults Defaults { get; }
 
-    /// <summary>How many attempts a call gets: the largest <c>max_retries</c> + 1, and at least one per deployment.</summary>
-    public int Attempts { get; } = Math.Max(deployments.Count, 1 + deployments.Max(d => d.Config.MaxRetries));
-    public IReadOnlyList<Deployment> Deployments => deployments;
-
-    /// <summary>Attempt order: a weighted pick first, then the rest round-robin, as often as retries allow.</summary>
-    public IEnumerable<Deployment> AttemptOrder(int attempts)
-    {
-        var first = Pick();
-        for (var i = 0; i < attempts; i++)
-            yield return deployments[(first + i) % deployments.Count];
-    }
-
-    private int Pick()
-    {
-        if (deployments.Count == 1) return 0;
-        var x = Random.Shared.NextDouble() * _total;
-        for (var i = 0; i < _weights.Length; i++)
-        {
-            x -= _weights[i];
-            if (x < 0) return i;
-        }
-        return _weights.Length - 1;
-    }
+    /// <summary>Deployments by <c>order</c>, lowest first.</summary>
+    internal Deployment[][] Tiers { get; }
 }

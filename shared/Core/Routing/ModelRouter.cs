@@ -1,56 +1,119 @@
+using Gateway.Auth;
 using Gateway.Config;
 using Gateway.Http;
+using Gateway.Pipeline;
+using Gateway.Pricing;
 using Gateway.Providers;
+using Gateway.Routing.Cooldowns;
+using Gateway.Routing.Fallbacks;
+using Gateway.Routing.Strategies;
+using Gateway.Routing.Tags;
 
 namespace Gateway.Routing;
 
 /// <summary>
-/// Resolves a requested model name to its group and runs an operation with retries: on a retryable failure
-/// (connection trouble, timeout, 408/429/5xx) the next deployment in the group is tried, up to the picked
-/// deployment's <c>max_retries</c>, or once per deployment when a group has several. Nothing is retried once a
-/// response has started.
+/// The model groups (one per <c>model_name</c>) and their aliases, and the one entry for routing a call: <see cref="Plan"/>
+/// decides before admission which groups a call may reach, <see cref="RunAsync"/> runs it (see <see cref="RouteRunner"/>).
 /// </summary>
 public sealed class ModelRouter
 {
     private readonly Dictionary<string, ModelGroup> _groups;
+    private readonly RouterSettings _settings;
+    private readonly RouteRunner _runner;
+    private readonly TimeProvider _time;
 
-    public ModelRouter(GatewayConfig config, ProviderFactory factory)
+    public ModelRouter(GatewayConfig config, ProviderFactory factory, PriceBook prices, TimeProvider time, IRandomSource random, ICooldownBoard board)
     {
+        _settings = config.Router;
+        _time = time;
+        var strategy = RoutingStrategies.Create(_settings.RoutingStrategy, random, _settings.Latency, prices);
         _groups = config.Deployments
             .GroupBy(d => d.ModelName, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => new ModelGroup(g.Key, g.Select(factory.Create).ToArray()), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => new ModelGroup(g.Key, g.Select(factory.Create).ToArray(), strategy, _settings), StringComparer.Ordinal);
+        _runner = new RouteRunner(time, random, board, _settings.Fallbacks.MaxFallbacks);
     }
 
+    public RouterSettings Settings => _settings;
     public IEnumerable<ModelGroup> Groups => _groups.Values;
 
+    /// <summary>Names a client may list: the groups and the aliases not marked <c>hidden</c>.</summary>
+    public IEnumerable<string> VisibleNames => _groups.Keys.Concat(_settings.Aliases.Where(a => !a.Value.Hidden).Select(a => a.Key));
+
     public ModelGroup Resolve(string model) =>
-        _groups.TryGetValue(model, out var group) ? group : throw Errors.ModelNotFound(model, _groups.Keys);
+        TryResolve(model, out var group) ? group : throw Errors.ModelNotFound(model, VisibleNames);
 
-    public bool TryResolve(string model, out ModelGroup group) => _groups.TryGetValue(model, out group!);
-
-    /// <param name="call">Told of every deployment tried, so the spend event names the one that served and counts retries.</param>
-    public static async Task<T> RunAsync<T>(ModelGroup group, Func<Deployment, Task<T>> attempt, CancellationToken ct, Spend.CallRecord? call = null)
+    /// <summary>A group by its name, else by a <c>model_group_alias</c>.</summary>
+    public bool TryResolve(string model, out ModelGroup group)
     {
-        var attempts = group.Attempts;
-        GatewayException? last = null;
-        var n = 0;
-        foreach (var deployment in group.AttemptOrder(attempts))
-        {
-            if (n++ > 0 && last is not null) await BackoffAsync(n, group.Deployments.Count, ct);
-            call?.Attempting(deployment);
-            try
-            {
-                return await attempt(deployment);
-            }
-            catch (GatewayException e) when (e.Retryable && n < attempts)
-            {
-                last = e;
-            }
-        }
-        throw last ?? Errors.Internal("no deployment attempted");
+        if (_groups.TryGetValue(model, out group!)) return true;
+        return _settings.Aliases.TryGetValue(model, out var alias) && _groups.TryGetValue(alias.Group, out group!);
     }
 
-    /// <summary>A short pause only when retrying the same single deployment; switching deployments is immediate.</summary>
-    private static Task BackoffAsync(int attempt, int deployments, CancellationToken ct) =>
-        deployments > 1 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (1 << Math.Min(attempt, 5)))), ct);
+    /// <summary>
+    /// The call's route. A fallback group is reached only if the caller may use it, and never one on which the caller's key
+    /// has limits of its own (<c>model_max_budget</c>, <c>model_rpm_limit</c>, <c>model_tpm_limit</c>): the call was admitted
+    /// against the group it named, so a fallback must not spend another group's budget unchecked. A body <c>fallbacks</c>
+    /// naming an unknown model is refused (400), one the caller may not reach likewise (403), before admission.
+    /// </summary>
+    public RoutePlan Plan(ModelGroup group, IModelRequest request, CallerIdentity caller, IReadOnlyList<string> tags)
+    {
+        var directives = RequestDirectives.Read(request.Root);
+        int? promptTokens = _settings.PreCallChecks && group.Deployments.Concat(FallbackGroups(group).SelectMany(g => g.Deployments)).Any(d => d.MaxInputTokens is not null)
+            ? AnthropicApi.TokenEstimate.InputTokens(request.Root)
+            : null;
+        GroupChoice Choice(ModelGroup g) => !_settings.TagFiltering && promptTokens is null
+            ? GroupChoice.Any
+            : new(_settings.TagFiltering ? TagFilter.Eligible(g.Deployments, tags, _settings.TagMatchAny, g.Name) : null, promptTokens);
+
+        IReadOnlyList<(ModelGroup, GroupChoice)> generic;
+        if (directives.Fallbacks is { } asked)
+        {
+            var list = new List<(ModelGroup, GroupChoice)>();
+            foreach (var name in asked)
+            {
+                if (!TryResolve(name, out var g))
+                    throw new GatewayException(400, Errors.InvalidRequest, $"Invalid 'fallbacks': the model '{name}' does not exist on this gateway.", "model_not_found", "fallbacks");
+                if (!Reachable(caller, g, group))
+                    throw new GatewayException(403, "permission_error", $"This key may not use the model '{name}' named in 'fallbacks'.", "model_not_allowed", "fallbacks");
+                if (g != group) list.Add((g, Choice(g)));
+            }
+            generic = list;
+        }
+        else generic = Reach(caller, group, _settings.Fallbacks.Generic.GetValueOrDefault(group.Name) ?? _settings.Fallbacks.Default, Choice);
+        return new RoutePlan(group, Choice(group), generic,
+            Reach(caller, group, _settings.Fallbacks.ContextWindow.GetValueOrDefault(group.Name), Choice),
+            Reach(caller, group, _settings.Fallbacks.ContentPolicy.GetValueOrDefault(group.Name), Choice),
+            directives.MockFailure, request.Stream);
+    }
+
+    public Task<T> RunAsync<T>(RoutePlan plan, RouteTrace trace, Func<Deployment, Task<T>> attempt, CancellationToken ct) =>
+        _runner.RunAsync(plan, trace, attempt, ct);
+
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    private IEnumerable<ModelGroup> FallbackGroups(ModelGroup group) =>
+        new[] { _settings.Fallbacks.ContextWindow.GetValueOrDefault(group.Name) }.Where(l => l is not null).SelectMany(l => l!)
+            .Select(n => TryResolve(n, out var g) ? g : null).Where(g => g is not null)!;
+
+    private IReadOnlyList<(ModelGroup, GroupChoice)> Reach(CallerIdentity caller, ModelGroup from, IReadOnlyList<string>? names, Func<ModelGroup, GroupChoice> choice)
+    {
+        if (names is null || names.Count == 0) return [];
+        var list = new List<(ModelGroup, GroupChoice)>(names.Count);
+        foreach (var name in names)
+            if (TryResolve(name, out var g) && g != from && Reachable(caller, g, from))
+            {
+                try
+                {
+                    list.Add((g, choice(g)));
+                }
+                catch (GatewayException)
+                {
+                    // The fallback group has no deployment for the call's tags: it is left out, the call goes on.
+                }
+            }
+        return list;
+    }
+
+    private static bool Reachable(CallerIdentity caller, ModelGroup g, ModelGroup from) =>
+        g == from || (ModelAccess.Allows(caller, g.Name) && caller.Grant?.Key.LimitsFor(g.Name) is null or { IsEmpty: true });
 }

@@ -3,6 +3,7 @@ using Gateway.Chat;
 using Gateway.Http;
 using Gateway.Pricing;
 using Gateway.Routing;
+using Gateway.Routing.Failures;
 using Gateway.Spend.Ingest;
 
 namespace Gateway.Spend;
@@ -17,8 +18,8 @@ public sealed class CallRecord
     private readonly GatewayRequestFeature _timing;
     private readonly CallerIdentity _caller;
     private readonly DateTimeOffset _start;
-    private Deployment? _first;
-    private int _attempts;
+    private string? _firstGroup;
+    private readonly List<string> _tried = [];
     private int _emitted;
     private GatewayException? _error;
 
@@ -60,9 +61,15 @@ public sealed class CallRecord
     /// <summary>The router is about to try <paramref name="deployment"/>; the last one tried is the one that served the call.</summary>
     public void Attempting(Deployment deployment)
     {
-        _first ??= deployment;
-        _attempts++;
+        _firstGroup ??= deployment.Config.ModelName;
+        lock (_tried) _tried.Add(deployment.Config.Id);
         Served = deployment;
+    }
+
+    /// <summary>How many deployments have been tried so far (1 when the first attempt served).</summary>
+    public int Attempts
+    {
+        get { lock (_tried) return _tried.Count; }
     }
 
     /// <summary>Notes an error that is about to be answered (the event is written when the request ends).</summary>
@@ -103,6 +110,11 @@ public sealed class CallRecord
     {
         if (Interlocked.Exchange(ref _emitted, 1) == 1) return Task.CompletedTask;
         return _recorder.HandOffAsync(Build(null, _error ?? fallback, estimated: false));
+    }
+
+    private List<string> Tried()
+    {
+        lock (_tried) return [.. _tried];
     }
 
     internal SpendEvent Build(TokenUsage? usage, GatewayException? error, bool estimated)
@@ -150,8 +162,10 @@ public sealed class CallRecord
             HttpStatus = error?.Status ?? 200,
             ErrorClass = error?.Type,
             ErrorCode = error?.Code,
-            Retries = Math.Max(0, _attempts - 1),
-            Fallback = Served is not null && _first is not null && !ReferenceEquals(Served, _first),
+            FailureClass = error is { Status: not 499 } ? error.Failure.Name() : null,
+            Retries = Math.Max(0, Attempts - 1),
+            Fallback = Served is not null && _firstGroup is not null && Served.Config.ModelName != _firstGroup,
+            DeploymentsTried = Tried(),
             OverheadMs = Math.Round(Math.Max(0, _timing.OverheadMilliseconds), 3),
             RequestBody = _recorder.Bodies.Capture(RequestBody),
             ResponseBody = _recorder.Bodies.Capture(ResponseBody),

@@ -58,14 +58,18 @@ public sealed record SpendEvent
     [JsonPropertyName("http_status")] public int HttpStatus { get; init; }
     [JsonPropertyName("error_class")] public string? ErrorClass { get; init; }
     [JsonPropertyName("error_code")] public string? ErrorCode { get; init; }
+    /// <summary>The router's class of the failure (<c>rate_limit</c>, <c>context_window</c>, ...; see docs/routing.md); null on success.</summary>
+    [JsonPropertyName("failure_class")] public string? FailureClass { get; init; }
     /// <summary>Always false today: the gateway has no response cache (provider prompt caching shows in the cache token counts).</summary>
     /// <summary>The usage was estimated (the call ended without full usage from upstream); budgets were booked with the same figures.</summary>
     [JsonPropertyName("usage_estimated")] public bool UsageEstimated { get; init; }
     [JsonPropertyName("cache_hit")] public bool CacheHit { get; init; }
     /// <summary>Attempts after the first (retries on the same deployment and failovers to others).</summary>
     [JsonPropertyName("retries")] public int Retries { get; init; }
-    /// <summary>True when a deployment other than the first one picked served the call.</summary>
+    /// <summary>True when a fallback model group (not the one asked for) served the call.</summary>
     [JsonPropertyName("fallback")] public bool Fallback { get; init; }
+    /// <summary>Every deployment tried, in order, by <c>model_info.id</c>; the last one served (or failed last).</summary>
+    [JsonPropertyName("deployments_tried")] public List<string> DeploymentsTried { get; set; } = [];
     [JsonPropertyName("gateway_overhead_ms")] public double OverheadMs { get; init; }
 
     /// <summary>Request and response bodies: only when <c>general_settings.store_prompts_in_spend_logs</c> is on, each capped.</summary>

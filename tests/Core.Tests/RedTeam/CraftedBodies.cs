@@ -62,6 +62,31 @@ public static class CraftedBodies
     }
 
     /// <summary>
+    /// Bodies that name the forbidden model as a fallback (the body's <c>fallbacks</c>), with and without the test flags
+    /// that force a fallback: each is refused before admission, and the forbidden model is never called.
+    /// </summary>
+    public static IEnumerable<Crafted> FallbackDisguises()
+    {
+        yield return Chat("forbidden model as a request fallback", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[\"{Forbidden}\"]}}");
+        yield return Chat("forbidden request fallback forced by mock_testing_fallbacks", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[\"{Forbidden}\"],\"mock_testing_fallbacks\":true}}");
+        yield return Chat("forbidden request fallback after an allowed one", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[\"{Allowed}\",\"{Forbidden}\"],\"mock_testing_fallbacks\":true}}");
+        yield return Chat("forbidden request fallback, escaped", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[\"forb\\u0069dden\"],\"mock_testing_fallbacks\":true}}");
+        yield return Chat("forbidden request fallback, upper case", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[\"FORBIDDEN\"],\"mock_testing_fallbacks\":true}}");
+        yield return Chat("forbidden request fallback through the key's alias", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[\"{ForbiddenAlias}\"],\"mock_testing_fallbacks\":true}}");
+        yield return Chat("request fallbacks as LiteLLM's config mapping", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[{{\"{Allowed}\":[\"{Forbidden}\"]}}],\"mock_testing_fallbacks\":true}}");
+        yield return Chat("request fallbacks as a string", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":\"{Forbidden}\",\"mock_testing_fallbacks\":true}}");
+        yield return Chat("duplicate fallbacks key", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[\"{Allowed}\"],\"fallbacks\":[\"{Forbidden}\"],\"mock_testing_fallbacks\":true}}");
+        yield return Chat("escaped duplicate fallbacks key", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[],\"f\\u0061llbacks\":[\"{Forbidden}\"],\"mock_testing_fallbacks\":true}}");
+        yield return Chat("mock_testing_fallbacks as a string", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[\"{Forbidden}\"],\"mock_testing_fallbacks\":\"true\"}}");
+        yield return Chat("forbidden context-window fallback by flag", $"{{\"model\":\"{Allowed}\",{Msgs},\"fallbacks\":[\"{Forbidden}\"],\"mock_testing_context_window_fallbacks\":true}}");
+        yield return Chat("forbidden fallback, streamed", $"{{\"model\":\"{Allowed}\",{Msgs},\"stream\":true,\"fallbacks\":[\"{Forbidden}\"],\"mock_testing_fallbacks\":true}}");
+        yield return new Crafted("embeddings with a forbidden fallback", "/v1/embeddings",
+            Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"fallbacks\":[\"{Forbidden}\"],\"mock_testing_fallbacks\":true}}"));
+        yield return new Crafted("messages API with a forbidden fallback", "/v1/messages",
+            Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"max_tokens\":10,{Msgs},\"fallbacks\":[\"{Forbidden}\"],\"mock_testing_fallbacks\":true}}"));
+    }
+
+    /// <summary>
     /// Bodies that try to reach the unpriced group with a budgeted key, which would book $0 and never bind the budget:
     /// every spelling, endpoint and duplicate-key trick must be refused (with the default <c>unpriced_model_policy</c>).
     /// </summary>

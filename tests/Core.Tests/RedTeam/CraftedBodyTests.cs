@@ -57,7 +57,8 @@ public sealed class CraftedBodyTests : IAsyncLifetime
     public async Task No_crafted_body_reaches_a_forbidden_model_or_moves_a_counter()
     {
         var corpus = CraftedBodies.ForbiddenModel().Concat(CraftedBodies.BadNumbers()).Concat(CraftedBodies.WrongTypes())
-            .Concat(CraftedBodies.AliasAndEndUserDisguises()).Concat(CraftedBodies.AgainstDefaults()).ToList();
+            .Concat(CraftedBodies.AliasAndEndUserDisguises()).Concat(CraftedBodies.AgainstDefaults())
+            .Concat(CraftedBodies.FallbackDisguises()).ToList();
         var failures = new List<string>();
         foreach (var crafted in corpus)
         {

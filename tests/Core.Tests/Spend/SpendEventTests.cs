@@ -213,7 +213,10 @@ public sealed class SpendEventTests : UpstreamGatewayTest
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             var e = Assert.Single(await EventsAsync(r.Headers.GetValues("x-gateway-request-id").Single()));
             Assert.Equal("second", e.DeploymentId);
-            Assert.Equal(e.Retries == 1, e.Fallback);
+            Assert.False(e.Fallback); // the same model group served: a failover, not a fallback
+            Assert.Equal(e.Retries + 1, e.DeploymentsTried.Count);
+            Assert.Equal("second", e.DeploymentsTried[^1]);
+            if (e.Retries == 1) Assert.Equal("first", e.DeploymentsTried[0]);
             Assert.Equal(PriceSheet.Cost(Mini, 10, 2, 0), e.Spend);
         }
     }

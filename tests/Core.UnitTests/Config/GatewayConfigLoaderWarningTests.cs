@@ -22,18 +22,19 @@ public sealed class GatewayConfigLoaderWarningTests
               cache: true
             router_settings:
               routing_strategy: simple-shuffle
+              redis_host: localhost
             callbacks: [langfuse]
             environment_variables: {}
             """);
 
         Assert.Single(config.Deployments);
         Assert.Equal(6, config.Warnings.Count);
-        Assert.Contains("line 17: callbacks: not supported; ignored", config.Warnings);
+        Assert.Contains("line 18: callbacks: not supported; ignored", config.Warnings);
         Assert.Contains("line 8: model_list[0] ('m').tpm_limit: not supported; ignored", config.Warnings);
         Assert.Contains("line 5: model_list[0] ('m').litellm_params.vertex_credentials: not supported; ignored", config.Warnings);
         Assert.Contains("line 11: general_settings.use_client_credentials_pass_through_routes: not supported; ignored", config.Warnings);
         Assert.Contains("litellm_settings: not supported yet; keys ignored: cache", config.Warnings);
-        Assert.Contains("router_settings: not supported yet; keys ignored: routing_strategy", config.Warnings);
+        Assert.Contains("router_settings: not supported yet; keys ignored: redis_host", config.Warnings);
     }
 
     [Fact]

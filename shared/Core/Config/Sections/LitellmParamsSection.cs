@@ -19,7 +19,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
     private static readonly HashSet<string> SharedKeys =
     [
         "model", "api_base", "api_key", "api_version", "timeout", "stream_timeout", "max_retries", "rpm", "tpm", "weight", "order",
-        "organization", "azure_ad_token", "mock_response", "extra_headers", "headers", "additional_drop_params", "drop_params", "safety_settings",
+        "organization", "azure_ad_token", "mock_response", "extra_headers", "headers", "additional_drop_params", "drop_params", "safety_settings", "tags",
     ];
 
     /// <summary>
@@ -71,6 +71,7 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
         var drops = requestParams.DropList(p, f);
         var dropUnsupported = fields.OptionalBool(p, "drop_params", $"{f}.drop_params");
         var safety = ReadSafetySettings(p, f);
+        var tags = ReadTags(p, f);
         var info = readModelInfo();
         prices.ApplyTo(info, f);
 
@@ -101,7 +102,20 @@ internal sealed class LitellmParamsSection(YamlFields fields, ConfigDiagnostics 
             SafetySettings = safety,
             DropParams = drops,
             DropUnsupportedParams = dropUnsupported ?? global.DropParams,
+            Tags = tags,
         };
+    }
+
+    /// <summary><c>tags</c>: the tags this deployment serves under tag routing (<c>router_settings.enable_tag_filtering</c>).</summary>
+    private IReadOnlyList<string> ReadTags(YamlMappingNode p, string f)
+    {
+        if (YamlFields.Child(p, "tags") is not { } node || YamlValues.IsNull(node)) return [];
+        if (node is not YamlSequenceNode list || list.Children.Any(c => c is not YamlScalarNode { Value.Length: > 0 }))
+        {
+            report.Problem(node, $"{f}.tags: must be a list of tag names");
+            return [];
+        }
+        return list.Children.Select(c => ((YamlScalarNode)c).Value!).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>

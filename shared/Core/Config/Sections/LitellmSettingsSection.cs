@@ -37,7 +37,8 @@ internal sealed class LitellmSettingsSection(YamlFields fields, ConfigDiagnostic
     private static readonly string[] ProxyBudget = ["max_budget", "budget_duration"];
 
     private static readonly HashSet<string> Known =
-        ["model_group_settings", "request_timeout", "num_retries", "drop_params", "json_logs", "modify_params", "max_end_user_budget", .. Callbacks, .. ProxyBudget];
+        ["model_group_settings", "request_timeout", "num_retries", "drop_params", "json_logs", "modify_params", "max_end_user_budget", .. Callbacks, .. ProxyBudget,
+         .. RouterSettingsSection.FromLitellmSettings];
 
     /// <summary>The gateway-wide settings; read before <c>model_list</c>, whose entries take them as defaults.</summary>
     public LitellmSettings Read(YamlMappingNode root)

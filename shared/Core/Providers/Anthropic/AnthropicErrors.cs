@@ -16,7 +16,7 @@ public static class AnthropicErrors
         if (e.UpstreamBody is not { } body) return e;
         var (type, message) = Read(body.Span);
         if (message is null) return e;
-        return UpstreamErrors.Create(e.Status, OpenAIType(type, e.Status), message, type, null, e.RetryAfter, e.Retryable || type == "overloaded_error", body);
+        return UpstreamErrors.Create(e.Status, OpenAIType(type, e.Status), message, type, null, e.RetryAfter, e.Retryable || type == "overloaded_error", body, e.RetryDelay);
     }
 
     /// <summary>A mid-stream <c>error</c> event's data.</summary>

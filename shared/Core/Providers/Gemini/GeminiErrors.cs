@@ -15,7 +15,7 @@ public static class GeminiErrors
         if (e.UpstreamBody is not { } body) return e;
         var (status, message, code) = Read(body.Span);
         if (message is null) return e;
-        return UpstreamErrors.Create(e.Status, UpstreamErrors.TypeFor(e.Status), message, code ?? status?.ToString(), null, e.RetryAfter, e.Retryable);
+        return UpstreamErrors.Create(e.Status, UpstreamErrors.TypeFor(e.Status), message, code ?? status?.ToString(), null, e.RetryAfter, e.Retryable, retryDelay: e.RetryDelay);
     }
 
     /// <summary>An error object inside a stream event.</summary>

@@ -10,7 +10,7 @@ internal static class MockErrors
 {
     public static GatewayException? For(string mockResponse) => mockResponse switch
     {
-        "litellm.RateLimitError" => new GatewayException(429, "rate_limit_error", "Mock rate limit (mock_response).", "rate_limit_exceeded") { RetryAfter = "1", Retryable = true },
+        "litellm.RateLimitError" => new GatewayException(429, "rate_limit_error", "Mock rate limit (mock_response).", "rate_limit_exceeded") { RetryAfter = "1", RetryDelay = TimeSpan.FromSeconds(1), Retryable = true },
         "litellm.InternalServerError" => new GatewayException(500, "api_error", "Mock internal server error (mock_response).", "internal_error") { Retryable = true },
         "litellm.ServiceUnavailableError" => new GatewayException(503, "api_error", "Mock service unavailable (mock_response).", "service_unavailable") { Retryable = true },
         "litellm.Timeout" or "litellm.APITimeoutError" => new GatewayException(504, "timeout", "Mock timeout (mock_response).", "upstream_timeout") { Retryable = true },

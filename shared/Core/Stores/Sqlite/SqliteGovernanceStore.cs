@@ -10,7 +10,7 @@ namespace Gateway.Stores.Sqlite;
 /// Keys and limits in the embedded database. Admit and settle are each one write transaction, so the check and the
 /// update can never interleave with another writer's.
 /// </summary>
-public sealed class SqliteGovernanceStore : IGovernanceStore
+public sealed partial class SqliteGovernanceStore : IGovernanceStore
 {
     private readonly SqliteDatabase _db;
 

@@ -24,5 +24,6 @@ internal static class SqliteSchema
           spend INTEGER NOT NULL, requests INTEGER NOT NULL, failures INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL,
           completion_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
           PRIMARY KEY(dimension, day, value));
+        CREATE TABLE IF NOT EXISTS cooldowns(deployment TEXT PRIMARY KEY, until_ms INTEGER NOT NULL);
         """;
 }
