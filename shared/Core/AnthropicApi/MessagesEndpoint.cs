@@ -82,7 +82,7 @@ public sealed class MessagesEndpoint(CallPipeline pipeline)
             var translated = ChatRequest.ParseTranslated(MessagesToOpenAI.Write(root, stream: true, d.Chat is OpenAIFamilyProvider));
             try
             {
-                return new TranslatedEvents(await d.Chat.StreamAsync(new ChatCall(translated, d.Config, timing), ct), translated, model);
+                return new TranslatedEvents(call.Limited(await d.Chat.StreamAsync(new ChatCall(translated, d.Config, timing), ct)), translated, model);
             }
             catch
             {

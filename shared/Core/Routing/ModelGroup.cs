@@ -14,6 +14,9 @@ public sealed class ModelGroup(string name, IReadOnlyList<Deployment> deployment
     /// <summary>Request defaults and dropped fields of this name, applied before admission (see <see cref="Pipeline.RequestDefaults"/>).</summary>
     public Pipeline.RequestDefaults Defaults { get; } = Pipeline.RequestDefaults.For(deployments[0].Config);
 
+    /// <summary>The field a lowered output cap is added as when the client set none (see <see cref="Pipeline.OutputCap"/>).</summary>
+    public string OutputCapField { get; } = deployments.Any(d => Pipeline.OutputCap.TakesCompletionTokens(d.Config.UpstreamModel)) ? "max_completion_tokens" : "max_tokens";
+
     /// <summary>How many attempts a call gets: the largest <c>max_retries</c> + 1, and at least one per deployment.</summary>
     public int Attempts { get; } = Math.Max(deployments.Count, 1 + deployments.Max(d => d.Config.MaxRetries));
     public IReadOnlyList<Deployment> Deployments => deployments;

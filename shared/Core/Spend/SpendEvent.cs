@@ -62,6 +62,8 @@ public sealed record SpendEvent
     /// <summary>The usage was estimated (the call ended without full usage from upstream); budgets were booked with the same figures.</summary>
     [JsonPropertyName("usage_estimated")] public bool UsageEstimated { get; init; }
     [JsonPropertyName("cache_hit")] public bool CacheHit { get; init; }
+    /// <summary>The output tokens per choice the call was lowered to so it fit its budget (<c>budget_enforcement: cap</c>); null when not capped.</summary>
+    [JsonPropertyName("max_tokens_capped")] public int? MaxTokensCapped { get; init; }
     /// <summary>Attempts after the first (retries on the same deployment and failovers to others).</summary>
     [JsonPropertyName("retries")] public int Retries { get; init; }
     /// <summary>True when a deployment other than the first one picked served the call.</summary>
