@@ -38,7 +38,7 @@ public sealed record GatewayConfig
     /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
     public Keys.StoreSettings Store { get; init; } = new();
 
-    /// <summary><c>general_settings.disable_spend_logs</c>, as given (not applied yet: logs are still written).</summary>
+    /// <summary><c>general_settings.disable_spend_logs</c>: calls are counted in rollups and budgets, but no log of each is kept.</summary>
     public bool DisableSpendLogs { get; init; }
 
     /// <summary><c>general_settings.alerting</c>: the alert channels named (<c>slack</c>, <c>webhook</c>, ...), kept for the alerts work.</summary>

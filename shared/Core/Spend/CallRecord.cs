@@ -150,6 +150,7 @@ public sealed class CallRecord
             UsageEstimated = estimated,
             CacheHit = _cacheHit,
             MaxTokensCapped = MaxTokensCapped,
+            NoLog = _recorder.NoLogs,
             Status = error is null ? SpendStatus.Success : SpendStatus.Failure,
             HttpStatus = error?.Status ?? 200,
             ErrorClass = error?.Type,

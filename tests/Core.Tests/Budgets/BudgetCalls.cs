@@ -10,7 +10,7 @@ internal static class BudgetCalls
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
 
-    public static Task<HttpResponseMessage> ChatAsync(this TestGateway gw, string key, string model, string extra = "", string path = "/v1/chat/completions")
+    public static Task<HttpResponseMessage> CallAsync(this TestGateway gw, string key, string model, string extra = "", string path = "/v1/chat/completions")
     {
         var body = path == "/v1/messages"
             ? $$"""{"model":"{{model}}","max_tokens":100,"messages":[{"role":"user","content":"hi"}]{{extra}}}"""
@@ -25,7 +25,7 @@ internal static class BudgetCalls
     {
         for (var i = 0; i < 200; i++)
         {
-            using var r = await gw.ChatAsync(keyOf(i), model, extra);
+            using var r = await gw.CallAsync(keyOf(i), model, extra);
             if (r.StatusCode == HttpStatusCode.OK) continue;
             Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
             Assert.Equal("budget_exceeded", (await KeyGateway.ErrorOf(r)).GetProperty("type").GetString());

@@ -36,7 +36,7 @@ public sealed class BudgetScopeTests : IAsyncLifetime
         var spent = info.GetProperty("model_spend").GetProperty("capped").GetDecimal();
         Assert.True(spent <= 0.02m && spent > 0.02m - 0.0011m, $"spent {spent} over {served} calls");
         Assert.Contains(await _gw.SpendEventsAsync(key, served), e => e.TryGetProperty("max_tokens_capped", out _));
-        using var other = await _gw.ChatAsync(key, "reasoning");
+        using var other = await _gw.CallAsync(key, "reasoning");
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
@@ -52,7 +52,7 @@ public sealed class BudgetScopeTests : IAsyncLifetime
         var byKeys = 0m;
         foreach (var key in keys) byKeys += (await _gw.InfoAsync(key)).GetProperty("spend").GetDecimal();
         Assert.Equal(spent, byKeys);
-        using var other = await _gw.ChatAsync(keys[0], "capped", ",\"user\":\"someone-else\"");
+        using var other = await _gw.CallAsync(keys[0], "capped", ",\"user\":\"someone-else\"");
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 }

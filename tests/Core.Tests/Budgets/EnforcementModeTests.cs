@@ -31,9 +31,9 @@ public sealed class EnforcementModeTests : IAsyncLifetime
         // Mirrors LiteLLM's tests/test_keys.py test_key_crossing_budget: a key with budget 0.00000001 makes one call
         // (admitted: its spend so far is under the budget), and the next is refused because the first crossed it.
         var soft = await _gw.GenerateAsync("""{"max_budget":0.00000001,"budget_enforcement":"soft"}""");
-        using (var first = await _gw.ChatAsync(soft, "capped")) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using (var first = await _gw.CallAsync(soft, "capped")) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.True((await _gw.InfoAsync(soft)).GetProperty("spend").GetDecimal() > 0.00000001m);
-        using (var second = await _gw.ChatAsync(soft, "capped"))
+        using (var second = await _gw.CallAsync(soft, "capped"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
             Assert.Equal("budget_exceeded", (await KeyGateway.ErrorOf(second)).GetProperty("type").GetString());
@@ -42,7 +42,7 @@ public sealed class EnforcementModeTests : IAsyncLifetime
 
         // In cap mode the same budget cannot pay for the input: the first call is refused up front.
         var capped = await _gw.GenerateAsync("""{"max_budget":0.00000001}""");
-        using (var refused = await _gw.ChatAsync(capped, "capped")) Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        using (var refused = await _gw.CallAsync(capped, "capped")) Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Single(_up.Honest.Requests);
     }
 
@@ -54,9 +54,9 @@ public sealed class EnforcementModeTests : IAsyncLifetime
         var own = await _gw.GenerateAsync("""{"team_id":"t-reserve","budget_enforcement":"cap"}""");
 
         // The worst case ($0.10) does not fit the team's $0.05: reserve refuses, cap lowers it.
-        using (var refused = await _gw.ChatAsync(inherits, "capped"))
+        using (var refused = await _gw.CallAsync(inherits, "capped"))
             Assert.Equal("budget_exceeded", (await KeyGateway.ErrorOf(refused)).GetProperty("type").GetString());
-        using (var lowered = await _gw.ChatAsync(own, "capped"))
+        using (var lowered = await _gw.CallAsync(own, "capped"))
         {
             Assert.Equal(HttpStatusCode.OK, lowered.StatusCode);
             Assert.True(lowered.Headers.Contains("x-gateway-max-tokens-capped"));
@@ -90,10 +90,10 @@ public sealed class EnforcementModeTests : IAsyncLifetime
     {
         await using var gw = await _up.GatewayAsync("  budget_enforcement: reserve");
         var key = await gw.GenerateAsync("""{"max_budget":0.05}""");
-        using (var refused = await gw.ChatAsync(key, "capped"))
+        using (var refused = await gw.CallAsync(key, "capped"))
             Assert.Equal("budget_exceeded", (await KeyGateway.ErrorOf(refused)).GetProperty("type").GetString());
         var capKey = await gw.GenerateAsync("""{"max_budget":0.05,"budget_enforcement":"cap"}""");
-        using var served = await gw.ChatAsync(capKey, "capped");
+        using var served = await gw.CallAsync(capKey, "capped");
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 

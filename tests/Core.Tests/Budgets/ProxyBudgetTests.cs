@@ -34,12 +34,12 @@ public sealed class ProxyBudgetTests : IAsyncLifetime
         Assert.Equal(0.02m, global.GetProperty("max_budget").GetDecimal());
         Assert.Equal("1d", global.GetProperty("budget_duration").GetString());
         Assert.Equal(0m, global.GetProperty("reserved_spend").GetDecimal());
-        using (var refused = await gw.ChatAsync(key, "capped"))
+        using (var refused = await gw.CallAsync(key, "capped"))
             Assert.Contains("litellm_settings.max_budget", (await KeyGateway.ErrorOf(refused)).GetProperty("message").GetString());
 
         // The next UTC day starts a new window.
         clock.Advance(TimeSpan.FromDays(1));
-        using (var next = await gw.ChatAsync(gw.MasterKey!, "capped")) Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        using (var next = await gw.CallAsync(gw.MasterKey!, "capped")) Assert.Equal(HttpStatusCode.OK, next.StatusCode);
         Assert.True((await gw.GetJsonAsync("/global/spend")).GetProperty("spend").GetDecimal() < 0.01m);
     }
 
@@ -47,9 +47,9 @@ public sealed class ProxyBudgetTests : IAsyncLifetime
     public async Task In_reserve_mode_the_proxy_budget_refuses_a_worst_case_that_does_not_fit()
     {
         await using var gw = await _up.GatewayAsync("  max_budget: 0.05\n  budget_enforcement: reserve");
-        using var refused = await gw.ChatAsync(gw.MasterKey!, "capped"); // worst case $0.10
+        using var refused = await gw.CallAsync(gw.MasterKey!, "capped"); // worst case $0.10
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        using var fits = await gw.ChatAsync(gw.MasterKey!, "capped", ",\"max_tokens\":10");
+        using var fits = await gw.CallAsync(gw.MasterKey!, "capped", ",\"max_tokens\":10");
         Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
     }
 

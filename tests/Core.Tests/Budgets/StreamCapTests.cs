@@ -32,7 +32,7 @@ public sealed class StreamCapTests : IAsyncLifetime
     public async Task An_openai_stream_past_its_cap_ends_with_length_usage_and_done()
     {
         var key = await _gw.GenerateAsync("""{"max_budget":0.02}""");
-        using var r = await _gw.ChatAsync(key, "ignoring", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+        using var r = await _gw.CallAsync(key, "ignoring", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var cap = int.Parse(r.Headers.GetValues("x-gateway-max-tokens-capped").Single());
         var events = Sse.Parse(await r.Content.ReadAsStringAsync()).ToList();
@@ -59,7 +59,7 @@ public sealed class StreamCapTests : IAsyncLifetime
     public async Task A_messages_stream_past_its_cap_ends_with_max_tokens_and_message_stop()
     {
         var key = await _gw.GenerateAsync("""{"max_budget":0.02}""");
-        using var r = await _gw.ChatAsync(key, "ignoring", ",\"stream\":true", path: "/v1/messages");
+        using var r = await _gw.CallAsync(key, "ignoring", ",\"stream\":true", path: "/v1/messages");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var text = await r.Content.ReadAsStringAsync();
         Assert.Contains("x-gateway-max-tokens-capped", r.Headers.Select(h => h.Key));
@@ -77,7 +77,7 @@ public sealed class StreamCapTests : IAsyncLifetime
     {
         var key = await _gw.GenerateAsync("""{"max_budget":0.02}""");
         _up.Produce = 100; // the honest upstream writes up to its cap
-        using var r = await _gw.ChatAsync(key, "capped", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+        using var r = await _gw.CallAsync(key, "capped", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
         var cap = int.Parse(r.Headers.GetValues("x-gateway-max-tokens-capped").Single());
         var chunks = Sse.Parse(await r.Content.ReadAsStringAsync()).SkipLast(1).Select(e => JsonDocument.Parse(e).RootElement).ToList();
         Assert.Equal(cap, chunks[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
