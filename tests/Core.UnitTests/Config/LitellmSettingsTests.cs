@@ -57,7 +57,7 @@ public sealed class LitellmSettingsTests
 
         Assert.Equal(3, config.Warnings.Count);
         Assert.Contains("litellm_settings: not supported yet; keys ignored: cache", config.Warnings);
-        Assert.Contains("litellm_settings: callbacks are not sent anywhere yet (callbacks: custom_callbacks.proxy_handler_instance; success_callback: langfuse, prometheus; failure_callback: sentry); every call's spend event is still recorded (see /spend/logs)", config.Warnings);
+        Assert.Contains("litellm_settings: callbacks are not sent anywhere yet (callbacks: custom_callbacks.proxy_handler_instance; success_callback: langfuse, prometheus; failure_callback: sentry); every call is still counted in budgets and spend rollups (/global/spend/*) and logged at /spend/logs unless general_settings.disable_spend_logs is on", config.Warnings);
         Assert.Equal(new Gateway.Keys.SubjectLimits(100m, "30d"), config.ProxyBudget);
         Assert.Equal(Gateway.Limits.BudgetEnforcement.Cap, config.BudgetEnforcement);
         Assert.Contains(config.Warnings, w => w.StartsWith("line 10: litellm_settings.modify_params:", StringComparison.Ordinal));

@@ -92,7 +92,7 @@ internal sealed class LitellmSettingsSection(YamlFields fields, ConfigDiagnostic
         var callbacks = Callbacks.Where(k => YamlFields.Child(litellm, k) is { } n && !YamlValues.IsNull(n))
             .Select(k => $"{k}: {Describe(YamlFields.Child(litellm, k)!)}").ToList();
         if (callbacks.Count > 0)
-            report.Warning($"{Section}: callbacks are not sent anywhere yet ({string.Join("; ", callbacks)}); every call's spend event is still recorded (see /spend/logs)");
+            report.Warning($"{Section}: callbacks are not sent anywhere yet ({string.Join("; ", callbacks)}); every call is still counted in budgets and spend rollups (/global/spend/*) and logged at /spend/logs unless general_settings.disable_spend_logs is on");
         if (YamlFields.Child(litellm, "budget_duration") is { } d && !YamlValues.IsNull(d) && YamlFields.Child(litellm, "max_budget") is null or YamlScalarNode { Value: null or "" or "null" or "~" })
             report.Warning(d, $"{Section}.budget_duration: no max_budget beside it, so there is no proxy-wide budget to reset");
         if (fields.OptionalBool(litellm, "modify_params", $"{Section}.modify_params") == true)
