@@ -78,7 +78,7 @@ public sealed class MessagesEndpoint(CallPipeline pipeline)
         await using var events = await ModelRouter.RunAsync<MessagesEventSource>(call.Group, async d =>
         {
             if (d.Chat is IAnthropicMessagesUpstream anthropic)
-                return new PassthroughEvents(await anthropic.StreamMessagesAsync(Renamed(root, anthropic), Beta(ctx, d), timing, ct));
+                return call.Limited(new PassthroughEvents(await anthropic.StreamMessagesAsync(Renamed(root, anthropic), Beta(ctx, d), timing, ct)));
             var translated = ChatRequest.ParseTranslated(MessagesToOpenAI.Write(root, stream: true, d.Chat is OpenAIFamilyProvider));
             try
             {

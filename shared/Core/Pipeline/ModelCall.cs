@@ -73,11 +73,20 @@ public sealed class ModelCall
         ? new Streaming.OutputLimitedStream(stream, limit, Math.Max(1, Request.Choices), UsageAtCut)
         : stream;
 
-    /// <summary>The usage a stream ended at its cap is booked at: the text relayed so far, estimated, never past the cap.</summary>
-    internal TokenUsage UsageAtCut()
+    /// <summary>The Anthropic-format events the client gets: in <c>cap</c> mode, ended if the upstream ignores the cap.</summary>
+    internal AnthropicApi.MessagesEventSource Limited(AnthropicApi.MessagesEventSource events) => OutputLimit is { } limit
+        ? new AnthropicApi.OutputLimitedEvents(events, limit, UsageAtCut)
+        : events;
+
+    /// <summary>The usage a stream ended at its cap is booked at: what the upstream reported so far, with the output
+    /// relayed estimated, never past the cap.</summary>
+    internal TokenUsage UsageAtCut(TokenUsage? soFar)
     {
         _stoppedAtCap = true;
-        return ResolveUsage(null, completed: false).Usage;
+        var (usage, _) = ResolveUsage(soFar, completed: false);
+        return OutputLimit is { } limit && usage.CompletionTokens > limit
+            ? usage with { CompletionTokens = (int)limit, TotalTokens = usage.PromptTokens + (int)limit }
+            : usage;
     }
 
     /// <summary>How the call ended; null until it has.</summary>

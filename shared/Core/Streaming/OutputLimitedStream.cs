@@ -11,9 +11,12 @@ namespace Gateway.Streaming;
 /// stream that keeps to its cap is never cut), the upstream is dropped and the client gets a well-formed end instead:
 /// a <c>length</c> finish for each choice and a usage chunk with the call's booked usage, then <c>[DONE]</c>.
 /// </summary>
-internal sealed class OutputLimitedStream(ChatStream inner, long limitTokens, int choices, Func<TokenUsage> usageAtCut) : ChatStream
+internal sealed class OutputLimitedStream(ChatStream inner, long limitTokens, int choices, Func<TokenUsage?, TokenUsage> usageAtCut) : ChatStream
 {
-    private readonly long _maxBytes = (limitTokens + limitTokens / 2 + 16) * 4;
+    private readonly long _maxBytes = MaxBytesFor(limitTokens);
+
+    /// <summary>How much generated text may go out for a cap of <paramref name="limitTokens"/>: half again, plus 16 tokens, at four bytes a token.</summary>
+    public static long MaxBytesFor(long limitTokens) => (limitTokens + limitTokens / 2 + 16) * 4;
     private long _bytes;
     private Queue<byte[]>? _ending;
     private ReadOnlyMemory<byte> _current;
@@ -74,7 +77,7 @@ internal sealed class OutputLimitedStream(ChatStream inner, long limitTokens, in
                 w.WriteEndObject();
                 w.WriteEndArray();
             }));
-        var usage = usageAtCut();
+        var usage = usageAtCut(null);
         queue.Enqueue(Chunk(id, model, created, w =>
         {
             w.WriteStartArray("choices");

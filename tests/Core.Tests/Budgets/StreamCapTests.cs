@@ -73,6 +73,42 @@ public sealed class StreamCapTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_anthropic_upstream_stream_past_its_cap_is_ended_as_anthropic_ends_one_at_max_tokens()
+    {
+        // /v1/messages to an Anthropic deployment passes the upstream's events through; this upstream ignores max_tokens.
+        await using var anthropic = await FakeUpstream.StartAsync((ctx, _) =>
+            AnthropicWire.WriteStreamAsync(ctx, AnthropicWire.TextStream(Enumerable.Repeat("word ", 400).ToArray())));
+        var models = $"""
+              - model_name: claude-ignoring
+                litellm_params:
+                  model: anthropic/claude-sonnet-4-5
+                  api_base: {anthropic.BaseAddress.ToString().TrimEnd('/')}
+                  api_key: {AnthropicWire.ApiKey}
+                  input_cost_per_token: 0.000001
+                  output_cost_per_token: 0.001
+            """;
+        await using var gw = await TestGateway.StartAsync(Yaml.Config(extraModels: _up.Models + "\n" + models),
+            new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = KeyGateway.NewStorePath() });
+        var key = await gw.GenerateAsync("""{"max_budget":0.02}""");
+        using var r = await gw.CallAsync(key, "claude-ignoring", ",\"stream\":true", path: "/v1/messages");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var cap = int.Parse(r.Headers.GetValues("x-gateway-max-tokens-capped").Single());
+        Assert.Equal(cap, JsonDocument.Parse(anthropic.Last.Body).RootElement.GetProperty("max_tokens").GetInt32());
+        var text = await r.Content.ReadAsStringAsync();
+
+        var names = text.Split('\n').Where(l => l.StartsWith("event: ", StringComparison.Ordinal)).Select(l => l[7..]).ToList();
+        Assert.Equal(["content_block_stop", "message_delta", "message_stop"], names[^3..]);
+        Assert.Contains("\"stop_reason\":\"max_tokens\"", text);
+        Assert.True(names.Count(n => n == "content_block_delta") < 400);
+        var info = await gw.InfoAsync(key);
+        Assert.True(info.GetProperty("spend").GetDecimal() <= 0.02m);
+        Assert.Equal(0m, info.GetProperty("reserved_spend").GetDecimal());
+        var logged = (await gw.SpendEventsAsync(key, 1)).Single();
+        Assert.True(logged.GetProperty("completion_tokens").GetInt32() <= cap);
+        Assert.True(logged.GetProperty("usage_estimated").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_stream_that_keeps_to_its_cap_is_not_cut()
     {
         var key = await _gw.GenerateAsync("""{"max_budget":0.02}""");
