@@ -78,11 +78,11 @@ public sealed class MessagesEndpoint(CallPipeline pipeline)
         await using var events = await call.RouteAsync<MessagesEventSource>(async d =>
         {
             if (d.Chat is IAnthropicMessagesUpstream anthropic)
-                return new PassthroughEvents(await anthropic.StreamMessagesAsync(Renamed(root, anthropic), Beta(ctx, d), timing, ct));
+                return call.Limited(new PassthroughEvents(await anthropic.StreamMessagesAsync(Renamed(root, anthropic), Beta(ctx, d), timing, ct)));
             var translated = ChatRequest.ParseTranslated(MessagesToOpenAI.Write(root, stream: true, d.Chat is OpenAIFamilyProvider));
             try
             {
-                return new TranslatedEvents(await d.Chat.StreamAsync(new ChatCall(translated, d.Config, timing), ct), translated, model);
+                return new TranslatedEvents(call.Limited(await d.Chat.StreamAsync(new ChatCall(translated, d.Config, timing), ct)), translated, model);
             }
             catch
             {

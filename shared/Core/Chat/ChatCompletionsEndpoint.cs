@@ -25,7 +25,7 @@ public sealed class ChatCompletionsEndpoint(CallPipeline pipeline)
             return;
         }
 
-        await using var stream = await call.RouteAsync(d => d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), ct);
+        await using var stream = call.Limited(await call.RouteAsync(d => d.Chat.StreamAsync(new ChatCall(request, d.Config, timing), ct), ct));
         call.Progress.Accept();
         var outcome = await StreamRelay.RelayAsync(ctx, stream, request.ClientWantsUsage, timing, call.Progress,
             u => call.CompleteAsync(u), u => call.Record!.Price(u).Total);

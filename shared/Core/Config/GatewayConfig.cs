@@ -32,10 +32,16 @@ public sealed record GatewayConfig
     /// <summary><c>litellm_settings.max_end_user_budget</c>: the budget (USD) of each end user (a request's <c>user</c>) without one of their own.</summary>
     public decimal? MaxEndUserBudget { get; init; }
 
+    /// <summary><c>litellm_settings.max_budget</c> + <c>budget_duration</c>: one budget across every call the gateway serves; null: none.</summary>
+    public Keys.SubjectLimits? ProxyBudget { get; init; }
+
+    /// <summary><c>litellm_settings.budget_enforcement</c>: how budgets bind calls whose key and team set none (<c>cap</c> by default).</summary>
+    public Limits.BudgetEnforcement BudgetEnforcement { get; init; }
+
     /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
     public Keys.StoreSettings Store { get; init; } = new();
 
-    /// <summary><c>general_settings.disable_spend_logs</c>, as given (not applied yet: logs are still written).</summary>
+    /// <summary><c>general_settings.disable_spend_logs</c>: calls are counted in rollups and budgets, but no log of each is kept.</summary>
     public bool DisableSpendLogs { get; init; }
 
     /// <summary><c>general_settings.alerting</c>: the alert channels named (<c>slack</c>, <c>webhook</c>, ...), kept for the alerts work.</summary>

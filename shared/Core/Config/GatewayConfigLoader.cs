@@ -66,6 +66,8 @@ public static class GatewayConfigLoader
             SpendLogRetention = general.SpendLogRetention,
             UnpricedModels = general.UnpricedModels,
             MaxEndUserBudget = litellm.MaxEndUserBudget,
+            ProxyBudget = litellm.MaxBudget is { } max ? new Keys.SubjectLimits(max, litellm.BudgetDuration) : null,
+            BudgetEnforcement = litellm.BudgetEnforcement,
             Source = source,
             Warnings = report.Warnings,
             Notices = report.Notes,

@@ -16,7 +16,11 @@ public static class GovernanceServices
     {
         services.TryAddSingleton(settings);
         services.TryAddSingleton<IGovernanceStore>(_ => StoreFactory.Create(settings));
-        services.TryAddSingleton(sp => new LimitSettings { UnpricedModels = sp.GetRequiredService<GatewayConfig>().UnpricedModels });
+        services.TryAddSingleton(sp =>
+        {
+            var config = sp.GetRequiredService<GatewayConfig>();
+            return new LimitSettings { UnpricedModels = config.UnpricedModels, Enforcement = config.BudgetEnforcement, ProxyBudget = config.ProxyBudget };
+        });
         services.TryAddSingleton(sp => new KeyCache(sp.GetRequiredService<IGovernanceStore>(), sp.GetRequiredService<TimeProvider>(), settings.KeyCacheTtl));
         services.TryAddSingleton(sp => new EndUsers(sp.GetRequiredService<IGovernanceStore>(), sp.GetRequiredService<TimeProvider>(), settings.KeyCacheTtl,
             sp.GetRequiredService<GatewayConfig>().MaxEndUserBudget));
@@ -28,6 +32,7 @@ public static class GovernanceServices
         services.TryAddSingleton<TeamEndpoints>();
         services.TryAddSingleton<UserEndpoints>();
         services.TryAddSingleton<CustomerEndpoints>();
+        services.TryAddSingleton<ProxyBudgetEndpoint>();
         return services;
     }
 
@@ -73,6 +78,8 @@ public static class GovernanceServices
         app.MapPost("/customer/unblock", customers.UnblockAsync);
         app.MapGet("/customer/info", customers.InfoAsync);
         app.MapGet("/customer/list", customers.ListAsync);
+
+        app.MapGet("/global/spend", app.ServiceProvider.GetRequiredService<ProxyBudgetEndpoint>().GetAsync);
         return app;
     }
 }

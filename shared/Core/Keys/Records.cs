@@ -7,6 +7,10 @@ namespace Gateway.Keys;
 public sealed record SubjectLimits(decimal? MaxBudget = null, string? BudgetDuration = null, int? Rpm = null, long? Tpm = null, int? MaxParallel = null)
 {
     public static readonly SubjectLimits None = new();
+
+    /// <summary>Soft budgets admit while spend is under the budget, ignoring what is reserved (LiteLLM's rule); else the whole reservation must fit.</summary>
+    public bool SoftBudget { get; init; }
+
     public bool IsEmpty => MaxBudget is null && Rpm is null && Tpm is null && MaxParallel is null;
 }
 
@@ -57,6 +61,9 @@ public sealed record KeyRecord : LimitedRecord
     /// <summary>When set, the only routes this key may call (see <see cref="RouteAccess"/>).</summary>
     [JsonPropertyName("allowed_routes")] public List<string>? AllowedRoutes { get; init; }
 
+    /// <summary><c>cap</c>, <c>reserve</c> or <c>soft</c> for this key's calls (see <see cref="Limits.BudgetEnforcement"/>); null: the team's, else the gateway's.</summary>
+    [JsonPropertyName("budget_enforcement")] public string? BudgetEnforcement { get; init; }
+
     [JsonIgnore] public override string Subject => Subjects.Key(Hash);
 
     /// <summary>The limits this key puts on one model group (budget, rpm, tpm), none when it has none for that model.</summary>
@@ -86,6 +93,9 @@ public sealed record TeamRecord : LimitedRecord
 
     /// <summary>Model names the team's keys may send, mapped to model groups (after the key's own aliases).</summary>
     [JsonPropertyName("model_aliases")] public Dictionary<string, string>? ModelAliases { get; init; }
+
+    /// <summary><c>cap</c>, <c>reserve</c> or <c>soft</c> for the calls of this team's keys that set none; null: the gateway's.</summary>
+    [JsonPropertyName("budget_enforcement")] public string? BudgetEnforcement { get; init; }
 
     [JsonIgnore] public override string Subject => Subjects.Team(TeamId);
 }
@@ -148,6 +158,8 @@ public static class Subjects
     public static string Team(string id) => "team:" + id;
     public static string User(string id) => "user:" + id;
     public static string EndUser(string id) => "enduser:" + id;
+    /// <summary>The proxy-wide budget (<c>litellm_settings.max_budget</c>), which every call counts against.</summary>
+    public const string Proxy = "proxy:all";
     /// <summary>One key's counter for one model group (its <c>model_max_budget</c>, <c>model_rpm_limit</c>, <c>model_tpm_limit</c>).</summary>
     public static string KeyModel(string hash, string model) => "keymodel:" + hash + ":" + model;
 }

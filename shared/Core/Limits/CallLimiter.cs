@@ -21,18 +21,42 @@ public sealed partial class CallLimiter(IGovernanceStore store, IModelPrices pri
     /// <param name="model">The model group the call goes to (a key's alias already resolved).</param>
     public async ValueTask<Admission?> AdmitAsync(KeyGrant? grant, CallKind kind, IModelRequest request, string model, int bodyBytes)
     {
-        var charges = CallCharges.For(grant, model, await endUsers.ChargeForAsync(request.EndUser, CancellationToken.None));
+        var mode = EnforcementOf(grant);
+        var charges = CallCharges.For(grant, model, await endUsers.ChargeForAsync(request.EndUser, CancellationToken.None), mode == BudgetEnforcement.Soft, settings.ProxyBudget);
         if (charges.IsEmpty) return null;
         var price = prices.For(model);
         if (!price.IsPriced) CheckUnpriced(charges, model);
         var estimate = CallEstimate.For(kind, request, bodyBytes, price);
-        var now = time.GetUtcNow();
-        var admit = new AdmitRequest("res_" + Guid.CreateVersion7().ToString("N"), charges.Subjects, estimate.CostNanos, estimate.Tokens, now, now + settings.ReservationTtl);
-        var result = await store.AdmitAsync(admit, CancellationToken.None);
-        var headers = LimitHeaders.From(charges, result.Usage);
-        if (!result.Admitted) throw Refusal(result, charges, headers);
-        return new Admission(new CallBudget(store, admit, time, log, charges), headers);
+        int? capped = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var admit = new AdmitRequest("res_" + Guid.CreateVersion7().ToString("N"), charges.Subjects, estimate.CostNanos, estimate.Tokens, now, now + settings.ReservationTtl);
+            var result = await store.AdmitAsync(admit, CancellationToken.None);
+            var headers = LimitHeaders.From(charges, result.Usage);
+            if (result.Admitted) return new Admission(new CallBudget(store, admit, time, log, charges), headers) 
+            {
+                CappedOutputTokens = capped,
+                OutputLimit = mode == BudgetEnforcement.Cap && estimate.OutputTokens > 0 ? estimate.OutputTokens : null,
+            };
+            // Cap mode: the store refused on a fresh read of the subject's counter; lower the output to what that subject
+            // has left and try again. Each try reserves a fixed amount the store checks atomically, so the cap is as exact
+            // as a reservation; the amount only goes down, and stops at one token per choice.
+            if (mode != BudgetEnforcement.Cap || result.Refused != LimitKind.Budget || attempt == MaxCapAttempts
+                || charges.LimitsOf(result.RefusedSubject ?? "")?.MaxBudget is not { } budget
+                || estimate.CappedTo(Money.ToNanos(budget) - result.Usage[0].SpendNanos - result.Usage[0].ReservedNanos, price) is not { } lower)
+                throw Refusal(result, charges, headers);
+            estimate = lower;
+            capped = lower.OutputPerChoice;
+        }
     }
+
+    /// <summary>Tries of a capped admission before it gives up (each is one more concurrent call that took the room first).</summary>
+    private const int MaxCapAttempts = 32;
+
+    /// <summary>The key's <c>budget_enforcement</c>, else its team's, else the gateway's.</summary>
+    private BudgetEnforcement EnforcementOf(KeyGrant? grant) =>
+        BudgetEnforcements.TryParse(grant?.Key.BudgetEnforcement ?? grant?.Team?.BudgetEnforcement, out var mode) ? mode : settings.Enforcement;
 
     /// <summary>An unpriced model books $0, so a budget would never bind on it: <see cref="LimitSettings.UnpricedModels"/>
     /// says whether a budgeted caller is refused (the default), served with a warning, or served silently.</summary>
@@ -80,13 +104,26 @@ public sealed partial class CallLimiter(IGovernanceStore store, IModelPrices pri
 }
 
 /// <summary>An admitted call's reservation and the header values after it.</summary>
-public sealed record Admission(CallBudget Budget, LimitHeaders Headers);
+public sealed record Admission(CallBudget Budget, LimitHeaders Headers)
+{
+    /// <summary>In <c>cap</c> mode, the output tokens per choice the call was lowered to; null when it was admitted as asked.</summary>
+    public int? CappedOutputTokens { get; init; }
+
+    /// <summary>In <c>cap</c> mode, the output tokens (all choices) the reservation pays for; null in the other modes.</summary>
+    public long? OutputLimit { get; init; }
+}
 
 /// <summary>Settings of the limit checks.</summary>
 public sealed record LimitSettings
 {
     /// <summary>What a budgeted caller's call to a model without a price gets (<c>general_settings.unpriced_model_policy</c>).</summary>
     public UnpricedModelPolicy UnpricedModels { get; init; }
+
+    /// <summary><c>litellm_settings.max_budget</c> + <c>budget_duration</c>, counted against every call; null: none.</summary>
+    public SubjectLimits? ProxyBudget { get; init; }
+
+    /// <summary>How budgets bind calls whose key and team set no <c>budget_enforcement</c> (<c>litellm_settings.budget_enforcement</c>).</summary>
+    public BudgetEnforcement Enforcement { get; init; }
 
     /// <summary>How long a reservation lives without a settle before the sweeper releases it (longer than any call).</summary>
     public TimeSpan ReservationTtl { get; init; } = TimeSpan.FromMinutes(15);

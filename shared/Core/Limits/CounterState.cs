@@ -27,7 +27,7 @@ public sealed record CounterState(
     public LimitKind Check(SubjectLimits limits, long costNanos, long tokens, DateTimeOffset now, out long retryAfter)
     {
         retryAfter = 0;
-        if (limits.MaxBudget is { } budget && SpendNanos + ReservedNanos + costNanos > Money.ToNanos(budget))
+        if (limits.MaxBudget is { } budget && (limits.SoftBudget ? SpendNanos >= Money.ToNanos(budget) : SpendNanos + ReservedNanos + costNanos > Money.ToNanos(budget)))
         {
             retryAfter = BudgetWindow.ResetAt(limits.BudgetDuration, now) is { } reset ? Math.Max(1, (long)(reset - now).TotalSeconds) : 0;
             return LimitKind.Budget;

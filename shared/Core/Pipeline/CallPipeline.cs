@@ -47,7 +47,7 @@ public sealed partial class CallPipeline(
                 request = parsed;
                 bodyLength = withDefaults.Length;
             }
-            await RunAdmittedAsync(ctx, kind, caller, timing, body.Memory, bodyLength, request, group, handle);
+            await RunAdmittedAsync(ctx, kind, caller, timing, body.Memory, bodyLength, request, group, parse, handle);
         }
         finally
         {
@@ -56,7 +56,8 @@ public sealed partial class CallPipeline(
     }
 
     private async Task RunAdmittedAsync<TRequest>(HttpContext ctx, CallKind kind, CallerIdentity caller, GatewayRequestFeature timing,
-        ReadOnlyMemory<byte> body, int bodyLength, TRequest request, ModelGroup group, Func<HttpContext, ModelCall, TRequest, Task> handle)
+        ReadOnlyMemory<byte> body, int bodyLength, TRequest request, ModelGroup group, Func<ReadOnlyMemory<byte>, TRequest> parse,
+        Func<HttpContext, ModelCall, TRequest, Task> handle)
         where TRequest : IModelRequest
     {
         // The route (fallbacks the caller may reach, tags, body directives) is decided from the same parse, before admission.
@@ -68,10 +69,25 @@ public sealed partial class CallPipeline(
             LimitHeadersWriter.Write(ctx.Response, admission.Headers);
         }
         using var budget = admission?.Budget;
+        // The output the reservation paid for is the only output cap the upstream sees: lowered by the budget (cap mode),
+        // or the one cap counted when the body set two that disagree. The rewritten body replaces the request from here on.
+        var cap = admission?.CappedOutputTokens ?? (OutputCap.Disagree(request.Root, kind) ? request.MaxOutputTokens : null);
+        using var capped = cap is { } n ? parse(OutputCap.Apply(request.Root, kind, n, group.OutputCapField)) : default;
+        if (capped is not null) request = capped;
+        if (admission?.CappedOutputTokens is { } lowered)
+            ctx.Response.Headers[OutputCap.Header] = lowered.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Admitted: from here on the call ends in exactly one settle and one spend event, whatever happens.
         var record = kind.IsBillable() ? spend.Start(timing, caller, kind, request, body, TraceIds.Read(ctx.Request.Headers)) : null;
-        if (record is not null) CallRecords.Attach(ctx, record);
-        var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response, tokens) { Route = new CallRoute(router, plan, record) };
+        if (record is not null)
+        {
+            record.MaxTokensCapped = admission?.CappedOutputTokens;
+            CallRecords.Attach(ctx, record);
+        }
+        var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response, tokens)
+        {
+            Route = new CallRoute(router, plan, record),
+            OutputLimit = admission?.OutputLimit,
+        };
         try
         {
             if (await AnswerFromHookAsync(ctx, call)) return;                                  // 8. before-call hooks

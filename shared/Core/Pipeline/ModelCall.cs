@@ -80,6 +80,35 @@ public sealed class ModelCall
 
     public bool Finished => Volatile.Read(ref _finished) == 1;
 
+    /// <summary>
+    /// In <c>cap</c> mode, the output tokens (all choices) the budget paid for: a stream is ended past it, and a call is
+    /// booked at no more output than this even when the upstream ignored its cap. Null in the other modes.
+    /// </summary>
+    public long? OutputLimit { get; internal init; }
+
+    private bool _stoppedAtCap;
+
+    /// <summary>The stream the client gets: in <c>cap</c> mode, one that ends itself if the upstream ignores the cap.</summary>
+    public ChatStream Limited(ChatStream stream) => OutputLimit is { } limit
+        ? new Streaming.OutputLimitedStream(stream, limit, Math.Max(1, Request.Choices), UsageAtCut)
+        : stream;
+
+    /// <summary>The Anthropic-format events the client gets: in <c>cap</c> mode, ended if the upstream ignores the cap.</summary>
+    internal AnthropicApi.MessagesEventSource Limited(AnthropicApi.MessagesEventSource events) => OutputLimit is { } limit
+        ? new AnthropicApi.OutputLimitedEvents(events, limit, UsageAtCut)
+        : events;
+
+    /// <summary>The usage a stream ended at its cap is booked at: what the upstream reported so far, with the output
+    /// relayed estimated, never past the cap.</summary>
+    internal TokenUsage UsageAtCut(TokenUsage? soFar)
+    {
+        _stoppedAtCap = true;
+        var (usage, _) = ResolveUsage(soFar, completed: false);
+        return OutputLimit is { } limit && usage.CompletionTokens > limit
+            ? usage with { CompletionTokens = (int)limit, TotalTokens = usage.PromptTokens + (int)limit }
+            : usage;
+    }
+
     /// <summary>How the call ended; null until it has.</summary>
     public CallOutcome? Outcome { get; private set; }
 
@@ -112,6 +141,13 @@ public sealed class ModelCall
         var (usage, estimated) = answeredByHook
             ? (TokenUsage.None, false)
             : ResolveUsage(reported, error is null);
+        if (OutputLimit is { } limit && usage.CompletionTokens > limit)
+        {
+            // The upstream ignored the cap the budget paid for: the budget books no more output than it reserved.
+            usage = usage with { CompletionTokens = (int)limit, TotalTokens = usage.PromptTokens + (int)limit, ReasoningTokens = Math.Min(usage.ReasoningTokens, (int)limit) };
+            estimated = true;
+        }
+        estimated |= _stoppedAtCap;
         var cost = Record?.Price(usage).Total ?? 0m;
         if (Record is not null && error is null && !_response.HasStarted) _response.Headers[ResponseCostHeader] = cost.ToString(CultureInfo.InvariantCulture);
         var settle = _budget?.SettleAsync(Money.ToNanos(cost), usage.TotalTokens) ?? Task.FromResult(default(LimitHeaders));

@@ -27,6 +27,7 @@ public sealed class ModelGroup
         // Without num_retries: once per other deployment, or the largest max_retries, as before the router had settings.
         Retries = new RetryPolicy(settings.Retries, Math.Max(deployments.Count - 1, deployments.Max(d => d.Config.MaxRetries)));
         Timeout = settings.Timeout ?? deployments.Max(d => d.Config.Timeout);
+        OutputCapField = deployments.Any(d => Pipeline.OutputCap.TakesCompletionTokens(d.Config.UpstreamModel)) ? "max_completion_tokens" : "max_tokens";
     }
 
     public string Name { get; }
@@ -42,4 +43,7 @@ public sealed class ModelGroup
 
     /// <summary>Deployments by <c>order</c>, lowest first.</summary>
     internal Deployment[][] Tiers { get; }
+
+    /// <summary>The field a lowered output cap is added as when the client set none (see <see cref="Pipeline.OutputCap"/>).</summary>
+    public string OutputCapField { get; }
 }

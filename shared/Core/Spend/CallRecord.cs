@@ -43,6 +43,9 @@ public sealed class CallRecord
     internal ReadOnlyMemory<byte> RequestBody { get; set; }
     internal ReadOnlyMemory<byte> ResponseBody { get; set; }
 
+    /// <summary>The output cap per choice the budget lowered the call to (<c>budget_enforcement: cap</c>).</summary>
+    public int? MaxTokensCapped { get; set; }
+
     /// <summary>For calls that are not model calls (token counting): no spend event.</summary>
     public void NotBillable() => Interlocked.Exchange(ref _emitted, 1);
 
@@ -158,6 +161,8 @@ public sealed class CallRecord
             Priced = Served is null || Rates is not null,
             UsageEstimated = estimated,
             CacheHit = _cacheHit,
+            MaxTokensCapped = MaxTokensCapped,
+            NoLog = _recorder.NoLogs,
             Status = error is null ? SpendStatus.Success : SpendStatus.Failure,
             HttpStatus = error?.Status ?? 200,
             ErrorClass = error?.Type,

@@ -64,6 +64,14 @@ public sealed record SpendEvent
     /// <summary>The usage was estimated (the call ended without full usage from upstream); budgets were booked with the same figures.</summary>
     [JsonPropertyName("usage_estimated")] public bool UsageEstimated { get; init; }
     [JsonPropertyName("cache_hit")] public bool CacheHit { get; init; }
+    /// <summary>The output tokens per choice the call was lowered to so it fit its budget (<c>budget_enforcement: cap</c>); null when not capped.</summary>
+    [JsonPropertyName("max_tokens_capped")] public int? MaxTokensCapped { get; init; }
+
+    /// <summary>
+    /// <c>general_settings.disable_spend_logs</c> was on where the call ran: stores count the event in rollups and
+    /// budgets but keep no log of it, only its id (so a redelivery is not counted twice) until retention removes it.
+    /// </summary>
+    [JsonPropertyName("no_log"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool NoLog { get; set; }
     /// <summary>Attempts after the first (retries on the same deployment and failovers to others).</summary>
     [JsonPropertyName("retries")] public int Retries { get; init; }
     /// <summary>True when a fallback model group (not the one asked for) served the call.</summary>

@@ -7,8 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Spend;
 
 /// <summary>Starts a <see cref="CallRecord"/> for each admitted call and hands its finished event to the sink.</summary>
-public sealed partial class SpendRecorder(PriceBook prices, SpendHandOff handOff, BodyCapture bodies, TimeProvider time, ILogger<SpendRecorder> log)
+public sealed partial class SpendRecorder(PriceBook prices, SpendHandOff handOff, BodyCapture bodies, SpendLogOptions logs, TimeProvider time, ILogger<SpendRecorder> log)
 {
+    /// <summary><c>general_settings.disable_spend_logs</c>: events are counted but not kept as logs.</summary>
+    public bool NoLogs => logs.Disabled;
+
     private readonly HashSet<string> _unpricedWarned = new(StringComparer.Ordinal);
 
     public PriceBook Prices => prices;
@@ -63,3 +66,6 @@ public sealed record BodyCapture(bool Enabled, int MaxBytes)
         return body.Length > MaxBytes ? text + "…[truncated]" : text;
     }
 }
+
+/// <summary>Whether calls leave a spend log (<c>general_settings.disable_spend_logs</c> turns it off; rollups and budgets stay exact).</summary>
+public sealed record SpendLogOptions(bool Disabled);

@@ -50,6 +50,7 @@ public static class SpendServices
         services.TryAddSingleton(new SpendHandOffOptions());
         services.TryAddSingleton<SpendHandOff>();
         services.TryAddSingleton(config.SpendBodies);
+        services.TryAddSingleton(new SpendLogOptions(config.DisableSpendLogs));
         services.TryAddSingleton<SpendRecorder>();
         services.TryAddSingleton<SpendEndpoints>();
         services.AddSpendLogRetention(config);

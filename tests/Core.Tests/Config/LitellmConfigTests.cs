@@ -102,18 +102,26 @@ public sealed class LitellmConfigTests : IAsyncLifetime
         Assert.Equal("tpm_limit_exceeded", (await KeyGateway.ErrorOf(asked)).GetProperty("code").GetString());
     }
 
-    [Fact]
-    public async Task Prices_in_litellm_params_stop_a_half_dollar_key_at_half_a_dollar_under_50_callers()
+    [Theory]
+    [InlineData("reserve")]
+    [InlineData("cap")]
+    public async Task Prices_in_litellm_params_stop_a_half_dollar_key_at_half_a_dollar_under_50_callers(string mode)
     {
         await using var gw = await TestGateway.StartFromFileAsync(Path.Combine(Dir, "03-custom-pricing.yaml"), _fakes.Environment());
-        var key = await gw.GenerateAsync("""{"max_budget":0.5,"models":["priced-model"]}""");
+        var key = await gw.GenerateAsync($$"""{"max_budget":0.5,"models":["priced-model"],"budget_enforcement":"{{mode}}"}""");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var costs = new System.Collections.Concurrent.ConcurrentBag<decimal>();
 
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        async Task<int> CallAsync()
         {
             using var r = await gw.ChatAsync(key, "priced-model", http: http);
+            if (r.StatusCode == System.Net.HttpStatusCode.OK)
+                costs.Add(decimal.Parse(r.Headers.GetValues("x-gateway-response-cost").Single(), System.Globalization.CultureInfo.InvariantCulture));
+            else Assert.Equal("budget_exceeded", (await KeyGateway.ErrorOf(r)).GetProperty("code").GetString());
             return (int)r.StatusCode;
-        }));
+        }
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => CallAsync()));
 
         // The fake reports 19 prompt and 10 completion tokens: $0.019 + $0.040 per call at the config's prices. Each call
         // reserves its worst case (about $0.10: the prompt bound plus the default max_tokens of 20), so at least four fit at once.
@@ -122,17 +130,23 @@ public sealed class LitellmConfigTests : IAsyncLifetime
         Assert.Equal(50, served + statuses.Count(s => s == 400));
         Assert.True(served >= 4, $"served {served}");
 
-        // Then one caller at a time until the budget refuses: spend ends within one worst case of $0.50, never past it.
-        for (var i = 0; i < 20; i++)
-        {
-            using var r = await gw.ChatAsync(key, "priced-model", http: http);
-            if ((int)r.StatusCode == 200) { served++; continue; }
-            Assert.Equal("budget_exceeded", (await KeyGateway.ErrorOf(r)).GetProperty("code").GetString());
-            break;
-        }
+        // Then one caller at a time until the budget refuses.
+        for (var i = 0; i < 40 && await CallAsync() == 200; i++) served++;
         var spend = (await gw.InfoAsync(key)).GetProperty("spend").GetDecimal();
-        Assert.Equal(served * perCall, spend);
-        Assert.InRange(spend, 0.5m - 0.11m, 0.5m);
+        Assert.Equal(costs.Sum(), spend);
+        if (mode == "reserve")
+        {
+            // Every call booked as reported; spend ends within one worst case of $0.50, never past it.
+            Assert.Equal(served * perCall, spend);
+            Assert.InRange(spend, 0.5m - 0.11m, 0.5m);
+        }
+        else
+        {
+            // The last calls are lowered to what is left (the fake ignores their cap; each is booked at no more output than
+            // it paid for), so spend ends within one call's input and one output token of $0.50, never past it.
+            Assert.InRange(spend, 0.5m - 0.03m, 0.5m);
+            Assert.True(served * perCall > spend, "some calls were lowered");
+        }
     }
 
     [Fact]

@@ -157,11 +157,16 @@ public sealed class KeyApiTests : IAsyncLifetime
         Assert.Equal(1, info.GetProperty("team_info").GetProperty("requests_this_minute").GetInt64());
         Assert.Equal(KeySecrets.Hash(key), info.GetProperty("keys")[0].GetString());
 
-        // The user's budget ($0.005) is below one call's worst case ($0.01 for 10 tokens): refused for the user.
-        var userKey = await _gw.GenerateAsync("""{"user_id":"ana@example.com","max_budget":100}""");
+        // The user's budget ($0.005) is below one call's worst case ($0.01 for 10 tokens): in reserve mode, refused for
+        // the user; in cap mode (the default), lowered to the 5 tokens the user's budget can pay for.
+        var userKey = await _gw.GenerateAsync("""{"user_id":"ana@example.com","max_budget":100,"budget_enforcement":"reserve"}""");
         using var b = await _gw.ChatAsync(userKey, extra: ",\"max_tokens\":10");
         Assert.Equal(HttpStatusCode.BadRequest, b.StatusCode);
         Assert.Contains("user 'ana@example.com'", (await KeyGateway.ErrorOf(b)).GetProperty("message").GetString());
+        var capKey = await _gw.GenerateAsync("""{"user_id":"ana@example.com","max_budget":100}""");
+        using var c = await _gw.ChatAsync(capKey, extra: ",\"max_tokens\":10");
+        Assert.Equal(HttpStatusCode.OK, c.StatusCode);
+        Assert.Equal("5", c.Headers.GetValues("x-gateway-max-tokens-capped").Single());
         Assert.Equal(0.005m, (await _gw.GetJsonAsync("/user/info?user_id=ana@example.com")).GetProperty("user_info").GetProperty("max_budget").GetDecimal());
     }
 

@@ -101,6 +101,41 @@ public abstract class SharedStoreConcurrencyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
+    [Fact]
+    public async Task Cap_mode_lowers_calls_to_what_is_left_and_spends_the_budget_exactly_never_above()
+    {
+        // No max_tokens: each call's worst case is 100 output tokens ($0.10), twice the whole budget. Reserve refuses
+        // all 200; cap lowers each to what is left and serves it (the mock answers one token, $0.001). The concurrent
+        // burst may refuse calls while others hold the room; calling on one at a time then fills the budget to the cent.
+        var cap = await _a.GenerateAsync("""{"max_budget":0.05}""");
+        var reserve = await _a.GenerateAsync("""{"max_budget":0.05,"budget_enforcement":"reserve"}""");
+        var capped = await RunAsync(cap, 200, Mock);
+        var reserved = await RunAsync(reserve, 200, Mock);
+
+        Assert.Equal(0, reserved.Count(r => r.Status == HttpStatusCode.OK));
+        var burst = capped.Count(r => r.Status == HttpStatusCode.OK);
+        Assert.InRange(burst, 1, 50);
+        Assert.All(capped.Concat(reserved).Where(r => r.Status != HttpStatusCode.OK), r => Assert.Equal("budget_exceeded", r.ErrorType));
+        var afterBurst = (await _b.InfoAsync(cap)).GetProperty("spend").GetDecimal();
+        Assert.Equal(burst * 0.001m, afterBurst);
+
+        var more = 0;
+        for (; more < 60; more++)
+        {
+            using var r = await (more % 2 == 0 ? _a : _b).ChatAsync(cap, extra: Mock);
+            if (r.StatusCode != HttpStatusCode.OK) break;
+            Assert.True(r.Headers.Contains("x-gateway-max-tokens-capped"));
+        }
+        Assert.Equal(50, burst + more);
+        var info = await _b.InfoAsync(cap);
+        Assert.Equal(0.05m, info.GetProperty("spend").GetDecimal());
+        Assert.Equal(0m, info.GetProperty("reserved_spend").GetDecimal());
+        Assert.Equal(0, info.GetProperty("parallel_requests").GetInt64());
+    }
+
+    /// <summary>The mock's one-token answer, with no output cap from the client.</summary>
+    private const string Mock = ",\"mock_response\":\"ok\"";
+
     /// <summary>One output token at $0.001, reserved and charged exactly (the mock answers one token).</summary>
     private const string OneToken = ",\"max_tokens\":1,\"mock_response\":\"ok\"";
 

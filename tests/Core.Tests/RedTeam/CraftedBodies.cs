@@ -192,4 +192,32 @@ public static class CraftedBodies
         yield return Chat("forbidden model hidden under a dropped field", $"{{\"model\":\"{Forbidden}\",{Msgs},\"metadata\":{{\"model\":\"{Allowed}\"}}}}");
         yield return Chat("defaulted key with an out-of-range value", $"{{\"model\":\"{Allowed}\",{Msgs},\"temperature\":9}}");
     }
+
+    /// <summary>
+    /// Bodies aimed at cap mode (<c>budget_enforcement: cap</c>) on a model whose upstream ignores its output cap and
+    /// reports what it really wrote: none may book past the budget, leave anything reserved, or send the upstream a
+    /// larger cap than the call reserved. Sent to <paramref name="model"/>; some are served (lowered), some refused.
+    /// </summary>
+    public static IEnumerable<Crafted> AgainstCap(string model)
+    {
+        var msgs = Msgs;
+        Crafted C(string name, string extra) => Chat(name, $"{{\"model\":\"{model}\",{msgs}{extra}}}");
+        yield return C("huge max_tokens", ",\"max_tokens\":1000000");
+        yield return C("huge max_completion_tokens", ",\"max_completion_tokens\":1000000");
+        yield return C("max_tokens 2^31-1", ",\"max_tokens\":2147483647");
+        yield return C("negative max_tokens", ",\"max_tokens\":-5");
+        yield return C("max_tokens as a string", ",\"max_tokens\":\"5\"");
+        yield return C("max_tokens 0", ",\"max_tokens\":0");
+        yield return C("small max_completion_tokens beside a huge max_tokens", ",\"max_completion_tokens\":2,\"max_tokens\":1000000");
+        yield return C("huge max_completion_tokens beside a small max_tokens", ",\"max_completion_tokens\":1000000,\"max_tokens\":2");
+        yield return C("escaped max_tokens key, huge", ",\"max\\u005ftokens\":1000000");
+        yield return C("duplicate max_tokens, small then huge", ",\"max_tokens\":1,\"max_tokens\":1000000");
+        yield return C("n 8, no cap", ",\"n\":8");
+        yield return C("n 128, huge max_tokens", ",\"n\":128,\"max_tokens\":1000000");
+        yield return C("stream, no cap", ",\"stream\":true");
+        yield return C("stream with usage, huge max_tokens", ",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"max_tokens\":1000000");
+        yield return C("stream, n 4", ",\"stream\":true,\"n\":4");
+        yield return new Crafted("messages API, huge max_tokens", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{model}\",\"max_tokens\":1000000,{msgs}}}"));
+        yield return new Crafted("messages API, streamed, huge max_tokens", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{model}\",\"max_tokens\":1000000,\"stream\":true,{msgs}}}"));
+    }
 }

@@ -42,7 +42,8 @@ public sealed class CraftedBodyTests : IAsyncLifetime
                   api_key: sk-upstream-forbidden
             """;
         _gw = await TestGateway.StartAsync(Yaml.Config(extraModels: models), new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = KeyGateway.NewStorePath() });
-        _key = await _gw.GenerateAsync($$$"""{"models":["{{{CraftedBodies.Allowed}}}"],"max_budget":1,"rpm_limit":2,"aliases":{"{{{CraftedBodies.ForbiddenAlias}}}":"{{{CraftedBodies.Forbidden}}}"}}""");
+        // Reserve mode: a worst case past the budget is refused here; cap mode's lowering has its own corpus (CapModeCraftedBodyTests).
+        _key = await _gw.GenerateAsync($$$"""{"models":["{{{CraftedBodies.Allowed}}}"],"max_budget":1,"budget_enforcement":"reserve","rpm_limit":2,"aliases":{"{{{CraftedBodies.ForbiddenAlias}}}":"{{{CraftedBodies.Forbidden}}}"}}""");
         await _gw.PostAsync("/customer/new", $$"""{"user_id":"{{CraftedBodies.BlockedEndUser}}","blocked":true}""");
     }
 

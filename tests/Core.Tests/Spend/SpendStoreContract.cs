@@ -94,6 +94,27 @@ public abstract class SpendStoreContract
     }
 
     [Fact]
+    public async Task Events_without_logs_count_once_in_rollups_and_leave_no_log()
+    {
+        // general_settings.disable_spend_logs: the store keeps each event's claim only, so a redelivery still counts once.
+        var quiet = Sample(40, prefix: "n");
+        foreach (var e in quiet) e.NoLog = true;
+        var logged = Sample(10, prefix: "l", start: quiet[^1].StartTime.AddMinutes(1));
+        Assert.Equal(50, await Store.IngestAsync([.. quiet, .. logged]));
+        Assert.Equal(0, await Store.IngestAsync(quiet)); // redelivered
+        var (start, end) = Range;
+        var models = await Store.QueryRollupsAsync(new RollupQuery(SpendDimensions.Model, start, end));
+        Assert.Equal(50, models.Sum(r => r.Requests));
+        Assert.Equal(quiet.Concat(logged).Sum(SpendDimensions.Nanos), models.Sum(r => r.SpendNanos));
+
+        var all = await Store.QueryLogsAsync(new SpendLogQuery(start, end) { Limit = 100 });
+        Assert.Equal(logged.Select(e => e.Id).OrderBy(i => i), all.Items.Select(e => e.Id).OrderBy(i => i));
+        var byKey = await Store.QueryLogsAsync(new SpendLogQuery(start, end) { KeyHash = "hash-a", Limit = 100 });
+        Assert.Equal(logged.Where(e => e.KeyHash == "hash-a").Select(e => e.Id).OrderBy(i => i), byKey.Items.Select(e => e.Id).OrderBy(i => i));
+        Assert.Empty((await Store.QueryLogsAsync(new SpendLogQuery(start, end) { RequestId = quiet[3].Id })).Items);
+    }
+
+    [Fact]
     public async Task Logs_page_newest_first_per_key_without_gaps_or_repeats()
     {
         var events = Sample(90, prefix: "p");

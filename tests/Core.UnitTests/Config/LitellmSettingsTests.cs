@@ -39,7 +39,7 @@ public sealed class LitellmSettingsTests
     }
 
     [Fact]
-    public void Callbacks_budget_and_modify_params_are_accepted_with_warnings_that_say_what_happens()
+    public void Callbacks_and_modify_params_are_accepted_with_warnings_that_say_what_happens_and_the_proxy_budget_is_read()
     {
         var config = ConfigText.Parse("""
             model_list:
@@ -55,11 +55,39 @@ public sealed class LitellmSettingsTests
               cache: true
             """);
 
-        Assert.Equal(4, config.Warnings.Count);
+        Assert.Equal(3, config.Warnings.Count);
         Assert.Contains("litellm_settings: not supported yet; keys ignored: cache", config.Warnings);
-        Assert.Contains("litellm_settings: callbacks are not sent anywhere yet (callbacks: custom_callbacks.proxy_handler_instance; success_callback: langfuse, prometheus; failure_callback: sentry); every call's spend event is still recorded (see /spend/logs)", config.Warnings);
-        Assert.Contains("litellm_settings.max_budget + budget_duration: a proxy-wide budget is not enforced yet; set max_budget on keys, teams or users instead", config.Warnings);
+        Assert.Contains("litellm_settings: callbacks are not sent anywhere yet (callbacks: custom_callbacks.proxy_handler_instance; success_callback: langfuse, prometheus; failure_callback: sentry); every call is still counted in budgets and spend rollups (/global/spend/*) and logged at /spend/logs unless general_settings.disable_spend_logs is on", config.Warnings);
+        Assert.Equal(new Gateway.Keys.SubjectLimits(100m, "30d"), config.ProxyBudget);
+        Assert.Equal(Gateway.Limits.BudgetEnforcement.Cap, config.BudgetEnforcement);
         Assert.Contains(config.Warnings, w => w.StartsWith("line 10: litellm_settings.modify_params:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Budget_enforcement_is_read_and_a_bad_value_or_duration_is_a_problem()
+    {
+        var config = ConfigText.Parse("""
+            model_list:
+              - model_name: m
+                litellm_params: { model: mock/m }
+            litellm_settings:
+              budget_enforcement: soft
+            """);
+        Assert.Equal(Gateway.Limits.BudgetEnforcement.Soft, config.BudgetEnforcement);
+        Assert.Null(config.ProxyBudget);
+
+        var e = ConfigText.Fails("""
+            model_list:
+              - model_name: m
+                litellm_params: { model: mock/m }
+            litellm_settings:
+              budget_enforcement: hard
+              max_budget: -1
+              budget_duration: monthly
+            """);
+        Assert.Contains("litellm_settings.budget_enforcement: 'hard' must be one of cap, reserve, soft", e.Message);
+        Assert.Contains("litellm_settings.max_budget", e.Message);
+        Assert.Contains("litellm_settings.budget_duration: 'monthly' is not a duration", e.Message);
     }
 
     [Fact]

@@ -67,10 +67,7 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
             else report.Problem(YamlFields.Child(general, "unpriced_model_policy")!, $"general_settings.unpriced_model_policy: '{policy}' must be reject, warn or zero");
         }
         if (fields.OptionalBool(general, "disable_spend_logs", "general_settings.disable_spend_logs") == true)
-        {
             settings = settings with { DisableSpendLogs = true };
-            report.Warning(YamlFields.Child(general, "disable_spend_logs")!, "general_settings.disable_spend_logs: not applied yet; every call's spend log is still written (budgets and rollups need them)");
-        }
         settings = settings with { Alerting = ReadAlerting(general) };
         var database = DatabaseKeys.Where(k => YamlFields.Child(general, k) is not null).ToList();
         if (database.Count > 0)

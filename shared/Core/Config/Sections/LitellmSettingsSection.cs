@@ -20,13 +20,23 @@ internal sealed record LitellmSettings
 
     /// <summary><c>max_end_user_budget</c>: the budget (USD) of every end user without one of their own.</summary>
     public decimal? MaxEndUserBudget { get; init; }
+
+    /// <summary><c>max_budget</c> (USD): one budget across every call the gateway serves; null: none.</summary>
+    public decimal? MaxBudget { get; init; }
+
+    /// <summary><c>budget_duration</c>: when the proxy-wide budget resets (<c>30d</c>, <c>1mo</c>); null: never.</summary>
+    public string? BudgetDuration { get; init; }
+
+    /// <summary><c>budget_enforcement</c>: how budgets bind calls whose key and team set none.</summary>
+    public Limits.BudgetEnforcement BudgetEnforcement { get; init; }
 }
 
 /// <summary>
 /// <c>litellm_settings</c>: <c>request_timeout</c>, <c>num_retries</c> and <c>drop_params</c> as defaults for every
 /// deployment, <c>json_logs</c>, and <c>model_group_settings.forward_client_headers_to_llm_api</c>, the model groups
 /// whose calls may carry the client's <c>anthropic-beta</c> header upstream (it switches on paid features, so it is off
-/// by default). Callbacks and the proxy-wide budget are accepted and named in a warning; other keys are warned about.
+/// by default), the proxy-wide <c>max_budget</c> + <c>budget_duration</c> and <c>budget_enforcement</c>. Callbacks are
+/// accepted and named in a warning; other keys are warned about.
 /// </summary>
 internal sealed class LitellmSettingsSection(YamlFields fields, ConfigDiagnostics report)
 {
@@ -37,7 +47,7 @@ internal sealed class LitellmSettingsSection(YamlFields fields, ConfigDiagnostic
     private static readonly string[] ProxyBudget = ["max_budget", "budget_duration"];
 
     private static readonly HashSet<string> Known =
-        ["model_group_settings", "request_timeout", "num_retries", "drop_params", "json_logs", "modify_params", "max_end_user_budget", .. Callbacks, .. ProxyBudget,
+        ["model_group_settings", "request_timeout", "num_retries", "drop_params", "json_logs", "modify_params", "max_end_user_budget", "budget_enforcement", .. Callbacks, .. ProxyBudget,
          .. RouterSettingsSection.FromLitellmSettings];
 
     /// <summary>The gateway-wide settings; read before <c>model_list</c>, whose entries take them as defaults.</summary>
@@ -55,7 +65,26 @@ internal sealed class LitellmSettingsSection(YamlFields fields, ConfigDiagnostic
             DropParams = fields.OptionalBool(litellm, "drop_params", $"{Section}.drop_params") ?? false,
             JsonLogs = fields.OptionalBool(litellm, "json_logs", $"{Section}.json_logs") ?? false,
             MaxEndUserBudget = (decimal?)fields.OptionalNumber(litellm, "max_end_user_budget", $"{Section}.max_end_user_budget", 0),
+            MaxBudget = (decimal?)fields.OptionalNumber(litellm, "max_budget", $"{Section}.max_budget", 0),
+            BudgetDuration = Duration(litellm),
+            BudgetEnforcement = Enforcement(litellm),
         };
+    }
+
+    private string? Duration(YamlMappingNode litellm)
+    {
+        if (fields.OptionalString(litellm, "budget_duration", $"{Section}.budget_duration") is not { } text) return null;
+        if (Limits.Period.TryParse(text, out _)) return text;
+        report.Problem(YamlFields.Child(litellm, "budget_duration")!, $"{Section}.budget_duration: '{text}' is not a duration; use a number and s, m, h, d, w or mo (e.g. 30d, 1mo)");
+        return null;
+    }
+
+    private Limits.BudgetEnforcement Enforcement(YamlMappingNode litellm)
+    {
+        if (fields.OptionalString(litellm, "budget_enforcement", $"{Section}.budget_enforcement") is not { } text) return default;
+        if (Limits.BudgetEnforcements.TryParse(text, out var mode)) return mode;
+        report.Problem(YamlFields.Child(litellm, "budget_enforcement")!, $"{Section}.budget_enforcement: '{text}' must be one of {string.Join(", ", Limits.BudgetEnforcements.Names)}");
+        return default;
     }
 
     /// <summary>Settings kept for work that has not landed, each named in one warning that says what happens meanwhile.</summary>
@@ -64,10 +93,9 @@ internal sealed class LitellmSettingsSection(YamlFields fields, ConfigDiagnostic
         var callbacks = Callbacks.Where(k => YamlFields.Child(litellm, k) is { } n && !YamlValues.IsNull(n))
             .Select(k => $"{k}: {Describe(YamlFields.Child(litellm, k)!)}").ToList();
         if (callbacks.Count > 0)
-            report.Warning($"{Section}: callbacks are not sent anywhere yet ({string.Join("; ", callbacks)}); every call's spend event is still recorded (see /spend/logs)");
-        var budget = ProxyBudget.Where(k => YamlFields.Child(litellm, k) is { } n && !YamlValues.IsNull(n)).ToList();
-        if (budget.Count > 0)
-            report.Warning($"{Section}.{string.Join(" + ", budget)}: a proxy-wide budget is not enforced yet; set max_budget on keys, teams or users instead");
+            report.Warning($"{Section}: callbacks are not sent anywhere yet ({string.Join("; ", callbacks)}); every call is still counted in budgets and spend rollups (/global/spend/*) and logged at /spend/logs unless general_settings.disable_spend_logs is on");
+        if (YamlFields.Child(litellm, "budget_duration") is { } d && !YamlValues.IsNull(d) && YamlFields.Child(litellm, "max_budget") is null or YamlScalarNode { Value: null or "" or "null" or "~" })
+            report.Warning(d, $"{Section}.budget_duration: no max_budget beside it, so there is no proxy-wide budget to reset");
         if (fields.OptionalBool(litellm, "modify_params", $"{Section}.modify_params") == true)
             report.Warning(YamlFields.Child(litellm, "modify_params")!, $"{Section}.modify_params: the translators always merge consecutive same-role turns and send a system-only prompt as a user turn; LiteLLM's other rewrites (placeholder messages, emptied content) are not made");
     }

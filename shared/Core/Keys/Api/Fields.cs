@@ -102,4 +102,9 @@ internal readonly struct Fields(JsonElement root)
 
     /// <summary>A reset period such as <c>30d</c> or <c>1mo</c>, checked.</summary>
     public string? Duration(string name) => String(name) is { } d ? (Period.ParseField(d, name) is var _ ? d : null) : null;
+
+    /// <summary><c>budget_enforcement</c>: <c>cap</c>, <c>reserve</c> or <c>soft</c>, checked.</summary>
+    public string? Enforcement(string name) => String(name) is { } mode
+        ? BudgetEnforcements.TryParse(mode, out _) ? mode : throw Errors.InvalidField(name, $"'{mode}' is not one of {string.Join(", ", BudgetEnforcements.Names)}")
+        : null;
 }

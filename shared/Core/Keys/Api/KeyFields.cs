@@ -14,6 +14,7 @@ internal static class KeyFields
         MaxBudget = f.Has("max_budget") ? f.Money("max_budget") : key.MaxBudget,
         SoftBudget = f.Has("soft_budget") ? f.Money("soft_budget") : key.SoftBudget,
         BudgetDuration = f.Has("budget_duration") ? f.Duration("budget_duration") : key.BudgetDuration,
+        BudgetEnforcement = f.Has("budget_enforcement") ? f.Enforcement("budget_enforcement") : key.BudgetEnforcement,
         Rpm = f.Has("rpm_limit") ? f.Int("rpm_limit") : key.Rpm,
         Tpm = f.Has("tpm_limit") ? f.Long("tpm_limit") : key.Tpm,
         MaxParallel = f.Has("max_parallel_requests") ? f.Int("max_parallel_requests") : key.MaxParallel,

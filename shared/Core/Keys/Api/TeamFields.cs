@@ -12,6 +12,7 @@ internal static class TeamFields
         Models = f.Strings("models") ?? t.Models,
         MaxBudget = f.Has("max_budget") ? f.Money("max_budget") : t.MaxBudget,
         BudgetDuration = f.Has("budget_duration") ? f.Duration("budget_duration") : t.BudgetDuration,
+        BudgetEnforcement = f.Has("budget_enforcement") ? f.Enforcement("budget_enforcement") : t.BudgetEnforcement,
         Rpm = f.Has("rpm_limit") ? f.Int("rpm_limit") : t.Rpm,
         Tpm = f.Has("tpm_limit") ? f.Long("tpm_limit") : t.Tpm,
         MaxParallel = f.Has("max_parallel_requests") ? f.Int("max_parallel_requests") : t.MaxParallel,

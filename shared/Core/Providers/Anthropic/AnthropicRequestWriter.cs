@@ -27,9 +27,16 @@ public static class AnthropicRequestWriter
             throw Errors.InvalidField("n", "Anthropic models answer one choice per request (drop_params: true serves one instead)");
         w.WriteStartObject();
         w.WriteString("model", d.UpstreamModel);
-        var budget = ThinkingBudget(root);
+        var asked = ThinkingBudget(root);
+        var budget = asked;
         var max = MaxTokens(root, d);
-        if (budget is { } b && max <= b) max = b + DefaultMaxTokens; // Anthropic requires max_tokens > budget_tokens
+        if (budget is { } b && max <= b)
+        {
+            // Anthropic requires max_tokens > budget_tokens. A cap the request set is what its budget reservation paid
+            // for, so it holds and thinking fits under it (or is left out); without one, the cap is raised above thinking.
+            if (ClientCap(root) is null) max = b + DefaultMaxTokens;
+            else budget = max - 1 >= MinThinkingBudget ? max - 1 : null;
+        }
         w.WriteNumber("max_tokens", max);
         var messages = root.GetProperty("messages");
         if (AnthropicMessagesWriter.HasTurns(messages))
@@ -54,7 +61,7 @@ public static class AnthropicRequestWriter
             w.WriteString("user_id", user);
             w.WriteEndObject();
         }
-        if (JsonBytes.TryGet(root, "thinking", JsonValueKind.Object, out var thinking))
+        if (budget == asked && JsonBytes.TryGet(root, "thinking", JsonValueKind.Object, out var thinking))
         {
             w.WritePropertyName("thinking");
             thinking.WriteTo(w);
@@ -73,10 +80,20 @@ public static class AnthropicRequestWriter
     /// <summary>True when the request asks for <c>response_format: json_schema</c>; the answer then comes back as text.</summary>
     public static bool IsStructured(JsonElement root) => StructuredSchema(root, out _);
 
-    private static int MaxTokens(JsonElement root, DeploymentConfig d)
+    /// <summary>Anthropic's smallest thinking budget.</summary>
+    private const int MinThinkingBudget = 1024;
+
+    /// <summary>The output cap the request itself sets (<c>max_completion_tokens</c>, else <c>max_tokens</c>), if any.</summary>
+    private static int? ClientCap(JsonElement root)
     {
         foreach (var name in new[] { "max_completion_tokens", "max_tokens" })
             if (JsonBytes.TryGet(root, name, JsonValueKind.Number, out var v) && v.TryGetInt32(out var n) && n > 0) return n;
+        return null;
+    }
+
+    private static int MaxTokens(JsonElement root, DeploymentConfig d)
+    {
+        if (ClientCap(root) is { } n) return n;
         // model_info values come from YAML as numbers or strings; read the text either way.
         if (d.ModelInfo["max_output_tokens"]?.ToString() is { } info && double.TryParse(info, System.Globalization.CultureInfo.InvariantCulture, out var m) && m >= 1)
             return (int)Math.Min(m, int.MaxValue);

@@ -35,7 +35,9 @@ public sealed partial class SqliteSpendStore(string path) : ISpendStore, ISerial
         {
             foreach (var (e, json) in events)
             {
-                Bind(insert, e.Id, SpendDimensions.DayText(e.Day), e.StartTime.ToUnixTimeMilliseconds(), SpendDimensions.KeyOf(e), e.TeamId, e.UserId,
+                // Without spend logs the row is only the event's claim: its id and day, for idempotency and retention.
+                if (e.NoLog) Bind(insert, e.Id, SpendDimensions.DayText(e.Day), e.StartTime.ToUnixTimeMilliseconds(), "", null, null, "", 0, "");
+                else Bind(insert, e.Id, SpendDimensions.DayText(e.Day), e.StartTime.ToUnixTimeMilliseconds(), SpendDimensions.KeyOf(e), e.TeamId, e.UserId,
                     e.ModelGroup ?? e.Model, SpendDimensions.Nanos(e), json);
                 if (await insert.ExecuteNonQueryAsync(ct) == 0) continue;
                 written++;
@@ -89,7 +91,8 @@ public sealed partial class SqliteSpendStore(string path) : ISpendStore, ISerial
             SELECT json, start_ms, request_id FROM spend_logs INDEXED BY {(q.KeyHash is null ? "spend_logs_time" : "spend_logs_key")}
             WHERE ($a IS NULL OR key=$a) AND start_ms >= $b AND start_ms < $c
               AND ($d IS NULL OR team_id=$d) AND ($e IS NULL OR user_id=$e) AND ($f IS NULL OR model=$f) AND ($g IS NULL OR request_id=$g)
-              AND (start_ms < $h OR (start_ms = $h AND request_id < $i))
+              AND (start_ms < $h OR (start_ms = $h AND request_id < $i)) AND json <> ''
+
             ORDER BY start_ms DESC, request_id DESC LIMIT $j
             """, q.KeyHash, startMs, endMs, q.TeamId, q.UserId, q.Model, q.RequestId, afterMs, afterId, q.Limit + 1);
         var items = new List<SpendEvent>();

@@ -127,11 +127,28 @@ public sealed class AnthropicRequestTranslationTests : AnthropicGatewayTest
     [Fact]
     public async Task Reasoning_effort_becomes_a_thinking_budget_below_max_tokens()
     {
-        var sent = await SentForAsync("""{"model":"claude","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"high","max_tokens":1000}""");
+        // No cap in the request: max_tokens is raised above the thinking budget.
+        var sent = await SentForAsync("""{"model":"claude","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"high"}""");
         Assert.Equal("enabled", sent.GetProperty("thinking").GetProperty("type").GetString());
         var budget = sent.GetProperty("thinking").GetProperty("budget_tokens").GetInt32();
         Assert.Equal(16384, budget);
         Assert.True(sent.GetProperty("max_tokens").GetInt32() > budget);
+    }
+
+    [Theory]
+    [InlineData(20000, 16384)] // room for the whole budget
+    [InlineData(5000, 4999)]   // the budget is lowered under the cap
+    [InlineData(1000, null)]   // under Anthropic's smallest budget (1024): no thinking
+    public async Task A_cap_the_request_set_is_never_raised_for_thinking(int cap, int? expectedBudget)
+    {
+        // The cap is what the call's budget reservation paid for (and what cap mode lowers): raising it would let the
+        // upstream write more than was reserved.
+        var sent = await SentForAsync($$"""{"model":"claude","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"high","max_tokens":{{cap}}}""");
+        Assert.Equal(cap, sent.GetProperty("max_tokens").GetInt32());
+        if (expectedBudget is { } b) Assert.Equal(b, sent.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
+        else Assert.False(sent.TryGetProperty("thinking", out _));
+        var explicitThinking = await SentForAsync($$"""{"model":"claude","messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled","budget_tokens":30000},"max_tokens":{{cap}}}""");
+        Assert.Equal(cap, explicitThinking.GetProperty("max_tokens").GetInt32());
     }
 
     [Fact]

@@ -42,6 +42,7 @@ internal static class DynamoSpendKeys
         if (expiresAt is { } at) item[ExpiresAt] = N(at.ToUnixTimeSeconds());
         if (tenant is { Length: > 0 }) item["tenant"] = S(tenant);
         item["id"] = S(e.Id);
+        if (e.NoLog) return item; // without spend logs the item is only the event's claim, kept until its TTL
         item["json"] = S(json);
         item["model"] = S(e.Model);
         if (e.ModelGroup is { Length: > 0 } g) item["model_group"] = S(g);

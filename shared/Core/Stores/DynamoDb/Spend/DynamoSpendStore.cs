@@ -101,7 +101,7 @@ public sealed partial class DynamoSpendStore(IAmazonDynamoDB db, string table, s
                 foreach (var item in r.Items ?? [])
                 {
                     if (items.Count == limit) return new SpendLogPage(items, Cursor(q, day, after));
-                    items.Add(JsonSerializer.Deserialize(Str(item, "json")!, SpendJson.Default.SpendEvent)!);
+                    if (Str(item, "json") is { } json) items.Add(JsonSerializer.Deserialize(json, SpendJson.Default.SpendEvent)!); // else a claim without a log
                     after = Str(item, "sk")!;
                 }
                 if (r.LastEvaluatedKey is not { Count: > 0 } last) break;

@@ -48,6 +48,8 @@ internal static class TableSpendKeys
 
     public static TableEntity LogEntity(string partition, SpendEvent e, string json)
     {
+        // Without spend logs the row is only the event's claim; KeyHash stays so retention finds the per-key row.
+        if (e.NoLog) return new TableEntity(partition, LogRow(e)) { ["Id"] = e.Id, ["KeyHash"] = e.KeyHash };
         var entity = new TableEntity(partition, LogRow(e))
         {
             ["Id"] = e.Id,

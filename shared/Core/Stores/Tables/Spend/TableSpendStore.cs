@@ -94,7 +94,7 @@ public sealed partial class TableSpendStore(TableServiceClient service, string l
                 foreach (var row in page.Values)
                 {
                     if (items.Count == limit) return new SpendLogPage(items, Cursor(q, day, kind, position));
-                    items.Add(JsonSerializer.Deserialize(ReadJson(row), SpendJson.Default.SpendEvent)!);
+                    if (row.ContainsKey("Json")) items.Add(JsonSerializer.Deserialize(ReadJson(row), SpendJson.Default.SpendEvent)!); // else a claim without a log
                     (kind, position) = ('r', row.RowKey);
                 }
                 if (page.ContinuationToken is not { Length: > 0 } next) break;
