@@ -61,20 +61,5 @@ public sealed class AnthropicSdkClientTests : UpstreamGatewayTest
         return JsonDocument.Parse(await stdout).RootElement;
     }
 
-    /// <summary>GATEWAY_REPO_ROOT (set by test.sh), else the directory holding Serverless.sln above the test binary.</summary>
-    private static string RepoRoot()
-    {
-        var root = Environment.GetEnvironmentVariable("GATEWAY_REPO_ROOT");
-        if (string.IsNullOrEmpty(root))
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-                {
-                    root = dir.FullName;
-                    break;
-                }
-        }
-        if (string.IsNullOrEmpty(root)) Assert.Fail("Serverless.sln not found above " + AppContext.BaseDirectory + " and GATEWAY_REPO_ROOT is not set.");
-        return root!;
-    }
+    private static string RepoRoot() => RepoPaths.Root();
 }

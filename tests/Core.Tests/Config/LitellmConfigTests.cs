@@ -142,10 +142,12 @@ public sealed class LitellmConfigTests : IAsyncLifetime
         }
         else
         {
-            // The last calls are lowered to what is left (the fake ignores their cap; each is booked at no more output than
-            // it paid for), so spend ends within one call's input and one output token of $0.50, never past it.
+            // Calls that do not fit whole are lowered to what is left (the fake ignores their cap; each is booked at no more
+            // output than it paid for), so spend ends within one call's input and one output token of $0.50, never past it.
+            // Whether any call was lowered depends on how the 50 concurrent calls interleaved (a run whose calls all fit
+            // whole leaves less than an input's worth); CapModeTests shows cap serving more calls than reserve.
             Assert.InRange(spend, 0.5m - 0.03m, 0.5m);
-            Assert.True(served * perCall > spend, "some calls were lowered");
+            Assert.True(served * perCall >= spend, "no call was booked above its full price");
         }
     }
 
