@@ -29,6 +29,9 @@ public sealed record GatewayConfig
     /// <summary><c>litellm_settings.max_end_user_budget</c>: the budget (USD) of each end user (a request's <c>user</c>) without one of their own.</summary>
     public decimal? MaxEndUserBudget { get; init; }
 
+    /// <summary><c>litellm_settings.cache</c> and <c>cache_params</c>: the response cache (off unless <c>cache: true</c>).</summary>
+    public Caching.CacheSettings Cache { get; init; } = Caching.CacheSettings.Off;
+
     /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
     public Keys.StoreSettings Store { get; init; } = new();
 

@@ -35,6 +35,7 @@ public static class GatewayConfigLoader
         var deployments = new List<DeploymentConfig>();
         var general = new GeneralSettings();
         var litellm = new LitellmSettings();
+        var cache = Caching.CacheSettings.Off;
         if (root is not null)
         {
             new ConfigIncludes(report).Expand(root, baseDirectory ?? Directory.GetCurrentDirectory(), source);
@@ -46,6 +47,7 @@ public static class GatewayConfigLoader
             deployments = new ModelListSection(fields, report, new LitellmParamsSection(fields, report, environment, litellm)).Read(root);
             general = new GeneralSettingsSection(fields, report).Read(root);
             deployments = litellmSection.ReadGroupSettings(root, deployments);
+            cache = litellmSection.ReadCache(root, deployments.Select(d => d.ModelName).ToHashSet(StringComparer.Ordinal));
             new RouterSettingsSection(report).Read(root);
         }
 
@@ -64,6 +66,7 @@ public static class GatewayConfigLoader
             SpendLogRetention = general.SpendLogRetention,
             UnpricedModels = general.UnpricedModels,
             MaxEndUserBudget = litellm.MaxEndUserBudget,
+            Cache = cache,
             Source = source,
             Warnings = report.Warnings,
             Notices = report.Notes,

@@ -58,10 +58,12 @@ public sealed record SpendEvent
     [JsonPropertyName("http_status")] public int HttpStatus { get; init; }
     [JsonPropertyName("error_class")] public string? ErrorClass { get; init; }
     [JsonPropertyName("error_code")] public string? ErrorCode { get; init; }
-    /// <summary>Always false today: the gateway has no response cache (provider prompt caching shows in the cache token counts).</summary>
     /// <summary>The usage was estimated (the call ended without full usage from upstream); budgets were booked with the same figures.</summary>
     [JsonPropertyName("usage_estimated")] public bool UsageEstimated { get; init; }
+    /// <summary>The gateway's response cache answered (provider prompt caching shows in the cache token counts instead).</summary>
     [JsonPropertyName("cache_hit")] public bool CacheHit { get; init; }
+    /// <summary>On a cache hit: what the call that produced the cached answer cost, the money this call did not spend.</summary>
+    [JsonPropertyName("saved")] public decimal Saved { get; init; }
     /// <summary>Attempts after the first (retries on the same deployment and failovers to others).</summary>
     [JsonPropertyName("retries")] public int Retries { get; init; }
     /// <summary>True when a deployment other than the first one picked served the call.</summary>

@@ -52,11 +52,11 @@ public sealed class LitellmSettingsTests
               max_budget: 100
               budget_duration: 30d
               modify_params: true
-              cache: true
+              set_verbose: true
             """);
 
         Assert.Equal(4, config.Warnings.Count);
-        Assert.Contains("litellm_settings: not supported yet; keys ignored: cache", config.Warnings);
+        Assert.Contains("litellm_settings: not supported yet; keys ignored: set_verbose", config.Warnings);
         Assert.Contains("litellm_settings: callbacks are not sent anywhere yet (callbacks: custom_callbacks.proxy_handler_instance; success_callback: langfuse, prometheus; failure_callback: sentry); every call's spend event is still recorded (see /spend/logs)", config.Warnings);
         Assert.Contains("litellm_settings.max_budget + budget_duration: a proxy-wide budget is not enforced yet; set max_budget on keys, teams or users instead", config.Warnings);
         Assert.Contains(config.Warnings, w => w.StartsWith("line 10: litellm_settings.modify_params:", StringComparison.Ordinal));

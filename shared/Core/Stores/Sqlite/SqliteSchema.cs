@@ -23,6 +23,14 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS spend_rollups(dimension TEXT NOT NULL, day TEXT NOT NULL, value TEXT NOT NULL,
           spend INTEGER NOT NULL, requests INTEGER NOT NULL, failures INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL,
           completion_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+          cache_hits INTEGER NOT NULL DEFAULT 0, saved INTEGER NOT NULL DEFAULT 0,
           PRIMARY KEY(dimension, day, value));
         """;
+
+    /// <summary>Columns added after a release: a file made by an earlier version gets them on open (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("spend_rollups", "cache_hits", "INTEGER NOT NULL DEFAULT 0"),
+        ("spend_rollups", "saved", "INTEGER NOT NULL DEFAULT 0"),
+    ];
 }

@@ -87,6 +87,8 @@ internal static class TableSpendKeys
         ["CompletionTokens"] = r.CompletionTokens,
         ["CacheReadTokens"] = r.CacheReadTokens,
         ["CacheWriteTokens"] = r.CacheWriteTokens,
+        ["CacheHits"] = r.CacheHits,
+        ["SavedNanos"] = r.SavedNanos,
     };
 
     public static SpendRollup ReadRollup(string dimension, DateOnly day, TableEntity e) => new(dimension, e.GetString("Value") ?? "", day)
@@ -98,6 +100,8 @@ internal static class TableSpendKeys
         CompletionTokens = L(e, "CompletionTokens"),
         CacheReadTokens = L(e, "CacheReadTokens"),
         CacheWriteTokens = L(e, "CacheWriteTokens"),
+        CacheHits = L(e, "CacheHits"),
+        SavedNanos = L(e, "SavedNanos"),
     };
 
     private static long L(TableEntity e, string name) => e.GetInt64(name) ?? 0;

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Gateway.Auth;
+using Gateway.Caching.Replay;
+using Gateway.Chat;
+using Gateway.Pipeline;
+using Gateway.Routing;
+using Gateway.Spend.Ingest;
+
+namespace Gateway.Caching;
+
+/// <summary>
+/// The response cache as a call hook. Before the call: decide whether the call may use the cache, compute its key, and
+/// answer a hit (a fresh <c>id</c> and <c>created</c>, every other byte as cached; replayed as a stream when the call
+/// streams), booked at $0 with <c>saved</c> = the original cost. After a successful call: keep its answer (for a stream,
+/// the completion rebuilt from its chunks) for the request's <c>ttl</c> or the configured one. The lookup runs after the
+/// model access check and admission, and the key names the model group, so a key can never be answered for a model it
+/// may not use, and a hit still takes its rate-limit slot.
+/// </summary>
+public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStore store, TimeProvider time) : ICallHook
+{
+    public const string HitHeader = "x-gateway-cache-hit";
+    public const string KeyHeader = "x-gateway-cache-key";
+
+    public void Screen(CallKind kind, CallerIdentity caller, IModelRequest request, ModelGroup group)
+    {
+        if (!settings.CallKinds.Contains(kind)) return;
+        CacheControls.Read(request.Root).CheckAllowed(caller);
+    }
+
+    public async ValueTask<HookAnswer?> BeforeCallAsync(ModelCall call, CancellationToken ct)
+    {
+        if (!settings.CallKinds.Contains(call.Kind)) return null;
+        var request = call.Request;
+        var controls = CacheControls.Read(request.Root);
+        if (!(controls.UseCache ?? settings.DefaultOn)) return null;
+        if (!settings.CacheSampled && IsSampled(request)) return null;
+
+        var key = CacheKey.For(call.Kind, settings.CacheGroupOf(call.Group.Name), controls.Namespace ?? settings.Namespace, ScopeOf(call.Caller), request.Root);
+        var lookup = new Lookup(key, controls);
+        call.SetHookState(this, lookup);
+        call.SetResponseHeader(HitHeader, "false");
+        if (request.Stream && call.Kind == CallKind.ChatCompletion && !controls.NoStore)
+        {
+            var assembler = new ChatStreamAssembler(settings.MaxEntryBytes);
+            lookup.Assembler = assembler;
+            call.Progress.Listen(assembler.Add);
+        }
+        if (controls.NoCache) return null;
+
+        var now = time.GetUtcNow();
+        if (await store.GetAsync(key, now, ct) is not { } entry || !entry.IsYoungerThan(controls.MaxAge, now)) return null;
+        lookup.Hit = true;
+        call.SetResponseHeader(HitHeader, "true");
+        call.SetResponseHeader(KeyHeader, key);
+        return Answer(call, entry, now);
+    }
+
+    public async ValueTask AfterCallAsync(ModelCall call, CallOutcome outcome, CancellationToken ct)
+    {
+        if (call.HookState<Lookup>(this) is not { Hit: false } lookup || !outcome.Succeeded || outcome.AnsweredByHook || lookup.Controls.NoStore) return;
+        var body = call.Request.Stream ? lookup.Assembler?.Completion() : call.ResponseBody.ToArray();
+        if (body is not { Length: > 0 } || body.Length > settings.MaxEntryBytes) return;
+        var now = time.GetUtcNow();
+        await store.SetAsync(lookup.Key, new CacheEntry(body, now, now + (lookup.Controls.Ttl ?? settings.Ttl), outcome.Cost), ct);
+    }
+
+    private static HookAnswer Answer(ModelCall call, CacheEntry entry, DateTimeOffset now)
+    {
+        var body = FreshIdentity.Apply(entry.Body, NewId(call.Kind, call.Timing.RequestId), now);
+        if (!call.Request.Stream) return new HookAnswer(body, Saved: entry.Cost);
+        var stream = call.Kind switch
+        {
+            CallKind.AnthropicMessages => MessagesReplay.Write(body),
+            _ => ChatReplay.Write(body, call.Request is ChatRequest { ClientWantsUsage: true }),
+        };
+        return new HookAnswer(stream, HookAnswer.EventStream, entry.Cost);
+    }
+
+    private static string NewId(CallKind kind, string requestId) =>
+        (kind == CallKind.AnthropicMessages ? "msg_" : "chatcmpl-") + requestId.Replace("-", "", StringComparison.Ordinal);
+
+    /// <summary>Answers meant to vary (<c>temperature</c> above 0, several choices) are not cached unless the config says so.</summary>
+    private static bool IsSampled(IModelRequest request) =>
+        request.Choices > 1
+        || (request.Root.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetDouble(out var v) && v > 0);
+
+    private string? ScopeOf(CallerIdentity caller) => settings.Scope switch
+    {
+        CacheScope.Key => "key:" + (caller.KeyHash ?? SpendDimensions.NoKey),
+        CacheScope.Team => caller.Grant?.Key.TeamId is { } team ? "team:" + team : "key:" + (caller.KeyHash ?? SpendDimensions.NoKey),
+        _ => null,
+    };
+
+    /// <summary>What the before-call step decided, for the after-call step.</summary>
+    private sealed class Lookup(string key, CacheControls controls)
+    {
+        public string Key => key;
+        public CacheControls Controls => controls;
+        public bool Hit { get; set; }
+        public ChatStreamAssembler? Assembler { get; set; }
+    }
+}
