@@ -39,12 +39,7 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
         var lookup = new Lookup(key, controls);
         call.SetHookState(this, lookup);
         call.SetResponseHeader(HitHeader, "false");
-        if (request.Stream && call.Kind == CallKind.ChatCompletion && !controls.NoStore)
-        {
-            var assembler = new ChatStreamAssembler(settings.MaxEntryBytes);
-            lookup.Assembler = assembler;
-            call.Progress.Listen(assembler.Add);
-        }
+        if (request.Stream && !controls.NoStore) FollowStream(call, lookup);
         if (controls.NoCache) return null;
 
         var now = time.GetUtcNow();
@@ -58,10 +53,28 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
     public async ValueTask AfterCallAsync(ModelCall call, CallOutcome outcome, CancellationToken ct)
     {
         if (call.HookState<Lookup>(this) is not { Hit: false } lookup || !outcome.Succeeded || outcome.AnsweredByHook || lookup.Controls.NoStore) return;
-        var body = call.Request.Stream ? lookup.Assembler?.Completion() : call.ResponseBody.ToArray();
+        var body = call.Request.Stream ? lookup.Assembled?.Invoke() : call.ResponseBody.ToArray();
         if (body is not { Length: > 0 } || body.Length > settings.MaxEntryBytes) return;
         var now = time.GetUtcNow();
         await store.SetAsync(lookup.Key, new CacheEntry(body, now, now + (lookup.Controls.Ttl ?? settings.Ttl), outcome.Cost), ct);
+    }
+
+    /// <summary>A streamed call's answer is rebuilt from the chunks as they go out, to be kept once the stream completes.</summary>
+    private void FollowStream(ModelCall call, Lookup lookup)
+    {
+        switch (call.Kind)
+        {
+            case CallKind.ChatCompletion:
+                var chat = new ChatStreamAssembler(settings.MaxEntryBytes);
+                call.Progress.Listen(chat.Add);
+                lookup.Assembled = chat.Completion;
+                break;
+            case CallKind.AnthropicMessages:
+                var messages = new MessagesStreamAssembler(settings.MaxEntryBytes);
+                call.Progress.Listen(messages.Add);
+                lookup.Assembled = messages.Message;
+                break;
+        }
     }
 
     private static HookAnswer Answer(ModelCall call, CacheEntry entry, DateTimeOffset now)
@@ -97,6 +110,6 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
         public string Key => key;
         public CacheControls Controls => controls;
         public bool Hit { get; set; }
-        public ChatStreamAssembler? Assembler { get; set; }
+        public Func<byte[]?>? Assembled { get; set; }
     }
 }

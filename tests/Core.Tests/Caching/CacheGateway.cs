@@ -14,6 +14,9 @@ namespace Gateway.Tests.Caching;
 public sealed class CacheGateway : IAsyncDisposable
 {
     public const decimal AnswerCost = 0.01m;
+
+    /// <summary>What a streamed answer says after its number: long enough that a replay comes back in several deltas.</summary>
+    public const string StreamTail = ": streamed, and long enough to come back from the cache in several small deltas.";
     private int _answers;
 
     private CacheGateway(FakeUpstream up, TestGateway gw)
@@ -75,7 +78,7 @@ public sealed class CacheGateway : IAsyncDisposable
         if (r.PathAndQuery.Contains("embeddings"))
             return OpenAIWire.WriteJsonAsync(ctx, $$$"""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.{{{n}}},0.5]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":2,"total_tokens":2}}""");
         if (r.Body.Contains("\"stream\":true"))
-            return OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["answer", " ", n.ToString()], includeUsage: true, prompt: 5, completion: 10));
+            return OpenAIWire.WriteStreamAsync(ctx, OpenAIWire.TextStream(["answer", " ", n.ToString(), StreamTail], includeUsage: true, prompt: 5, completion: 10));
         return OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion($"answer {n}", prompt: 5, completion: 10));
     }
 
