@@ -1,3 +1,4 @@
+using Gateway.Caching.Stores;
 using Gateway.Config;
 using Gateway.Pipeline;
 using Microsoft.AspNetCore.Routing;
@@ -15,11 +16,26 @@ public static class CacheServices
         services.AddSingleton(settings);
         services.AddSingleton<CacheEndpoints>();
         if (!settings.Enabled) return services;
-        services.AddSingleton<IResponseCacheStore>(_ => new LocalResponseCache(settings.MaxEntries, settings.MaxBytes));
+        services.AddSingleton<IResponseCacheStore>(sp => settings.Type == CacheType.Local
+            ? new LocalResponseCache(settings.MaxEntries, settings.MaxBytes)
+            : new StoreResponseCache(Remote(config.Store), new LocalResponseCache(Math.Min(settings.MaxEntries, FrontEntries), FrontBytes),
+                sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ResponseCacheHook>();
         services.AddSingleton<ICallHook>(sp => sp.GetRequiredService<ResponseCacheHook>());
         return services;
     }
+
+    /// <summary>The store-backed cache's memory front: small, it only saves round trips on hot entries.</summary>
+    private const int FrontEntries = 200;
+    private const long FrontBytes = 8L * 1024 * 1024;
+
+    /// <summary>The cache table of the store the gateway runs on (<c>GATEWAY_STORE</c>).</summary>
+    private static IResponseCacheStore Remote(Keys.StoreSettings store) => store.Kind switch
+    {
+        "tables" => TableResponseCache.Create(store),
+        "dynamodb" => DynamoResponseCache.Create(store),
+        _ => new SqliteResponseCache(store.SqlitePath),
+    };
 
     public static IEndpointRouteBuilder MapResponseCache(this IEndpointRouteBuilder app)
     {

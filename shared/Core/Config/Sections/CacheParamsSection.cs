@@ -60,8 +60,8 @@ internal sealed class CacheParamsSection(YamlFields fields, ConfigDiagnostics re
         var keys = p.Children.Keys.Select(k => k.ToString()).ToList();
         report.IgnoredKeys(Path, keys.Where(k => !Known.Contains(k) && !RemoteOnly.Contains(k)).ToList());
         var settings = new CacheSettings { Type = ReadType(p, keys) };
-        if (settings.Type != CacheType.Local)
-            report.Warning(YamlFields.Child(p, "type")!, $"{Path}.type: the store-backed and semantic caches are not in this build yet; answers are cached in memory (type: local)");
+        if (settings.Type == CacheType.Semantic)
+            report.Warning(YamlFields.Child(p, "type")!, $"{Path}.type: the semantic cache is not in this build yet; answers are cached by exact match in the store (type: store)");
         if (fields.OptionalNumber(p, "ttl", Path + ".ttl", min: 1, max: CacheControls.MaxTtlSeconds) is { } ttl) settings = settings with { Ttl = TimeSpan.FromSeconds(ttl) };
         if (fields.OptionalNumber(p, "max_size_in_memory", Path + ".max_size_in_memory", min: 1, max: 10_000_000, integer: true) is { } max)
             settings = settings with { MaxEntries = (int)max };

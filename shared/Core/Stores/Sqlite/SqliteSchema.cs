@@ -25,6 +25,9 @@ internal static class SqliteSchema
           completion_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
           cache_hits INTEGER NOT NULL DEFAULT 0, saved INTEGER NOT NULL DEFAULT 0,
           PRIMARY KEY(dimension, day, value));
+        CREATE TABLE IF NOT EXISTS response_cache(key TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL,
+          expires_ms INTEGER NOT NULL, cost INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS response_cache_expiry ON response_cache(expires_ms);
         """;
 
     /// <summary>Columns added after a release: a file made by an earlier version gets them on open (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
