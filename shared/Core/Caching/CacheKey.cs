@@ -24,17 +24,29 @@ public static class CacheKey
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? _scratch;
 
-    public static string For(CallKind kind, string cacheGroup, string? ns, string? scope, JsonElement root)
+    /// <summary>The prompt itself: what a semantic match compares instead of hashing.</summary>
+    private static readonly string[] Prompt = ["messages", "system"];
+
+    public static string For(CallKind kind, string cacheGroup, string? ns, string? scope, JsonElement root) => Hash(kind, cacheGroup, ns, scope, root, withPrompt: true);
+
+    /// <summary>
+    /// The key of everything but the prompt (<c>messages</c>, <c>system</c>): a semantic match is only looked for among
+    /// prompts asked with exactly these settings (model group, tools, response format, sampling, namespace, scope).
+    /// </summary>
+    public static string ForSettings(CallKind kind, string cacheGroup, string? ns, string? scope, JsonElement root) =>
+        Hash(kind, cacheGroup, ns, scope, root, withPrompt: false);
+
+    private static string Hash(CallKind kind, string cacheGroup, string? ns, string? scope, JsonElement root, bool withPrompt)
     {
         var buffer = _scratch ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        Header(buffer, kind, cacheGroup, ns, scope);
+        Header(buffer, kind, cacheGroup, ns, (withPrompt ? "" : "settings|") + scope);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, MaxDepth = Http.RequestJson.MaxDepth * 2 }))
         {
             w.WriteStartObject();
             foreach (var p in Sorted(root))
             {
-                if (Array.IndexOf(Ignored, p.Name) >= 0) continue;
+                if (Array.IndexOf(Ignored, p.Name) >= 0 || (!withPrompt && Array.IndexOf(Prompt, p.Name) >= 0)) continue;
                 w.WritePropertyName(p.Name);
                 Write(w, p.Value);
             }

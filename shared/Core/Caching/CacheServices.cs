@@ -1,3 +1,4 @@
+using Gateway.Caching.Semantic;
 using Gateway.Caching.Stores;
 using Gateway.Config;
 using Gateway.Pipeline;
@@ -20,7 +21,14 @@ public static class CacheServices
             ? new LocalResponseCache(settings.MaxEntries, settings.MaxBytes)
             : new StoreResponseCache(Remote(config.Store), new LocalResponseCache(Math.Min(settings.MaxEntries, FrontEntries), FrontBytes),
                 sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ResponseCacheHook>();
+        if (settings.Type == CacheType.Semantic)
+        {
+            services.AddSingleton(new SemanticIndex(settings.MaxSemanticEntries));
+            services.AddSingleton<PromptEmbedder>();
+            services.AddSingleton<SemanticCache>();
+        }
+        services.AddSingleton(sp => new ResponseCacheHook(settings, sp.GetRequiredService<IResponseCacheStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<SemanticCache>()));
         services.AddSingleton<ICallHook>(sp => sp.GetRequiredService<ResponseCacheHook>());
         return services;
     }

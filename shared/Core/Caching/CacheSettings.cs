@@ -54,5 +54,14 @@ public sealed record CacheSettings
     /// <summary>Model groups that share one cache (<c>caching_groups</c>): each group name maps to its set's first name.</summary>
     public IReadOnlyDictionary<string, string> SharedGroups { get; init; } = new Dictionary<string, string>();
 
+    /// <summary><c>type: semantic</c>: the least cosine similarity of two prompts for one to be answered with the other's answer.</summary>
+    public double SimilarityThreshold { get; init; } = 0.95;
+
+    /// <summary><c>semantic_cache_embedding_model</c>: the model group (from <c>model_list</c>) that embeds prompts.</summary>
+    public string? EmbeddingModel { get; init; }
+
+    /// <summary>The most prompts one semantic index (a model group, namespace and scope) holds in an instance's memory; the oldest go first.</summary>
+    public int MaxSemanticEntries { get; init; } = 10_000;
+
     public string CacheGroupOf(string group) => SharedGroups.GetValueOrDefault(group) ?? group;
 }

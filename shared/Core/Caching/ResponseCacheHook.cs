@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Auth;
 using Gateway.Caching.Replay;
+using Gateway.Caching.Semantic;
 using Gateway.Chat;
 using Gateway.Pipeline;
 using Gateway.Routing;
@@ -16,7 +17,7 @@ namespace Gateway.Caching;
 /// model access check and admission, and the key names the model group, so a key can never be answered for a model it
 /// may not use, and a hit still takes its rate-limit slot.
 /// </summary>
-public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStore store, TimeProvider time) : ICallHook
+public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStore store, TimeProvider time, SemanticCache? semantic = null) : ICallHook
 {
     public const string HitHeader = "x-gateway-cache-hit";
     public const string KeyHeader = "x-gateway-cache-key";
@@ -43,7 +44,21 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
         if (controls.NoCache) return null;
 
         var now = time.GetUtcNow();
-        if (await store.GetAsync(key, now, ct) is not { } entry || !entry.IsYoungerThan(controls.MaxAge, now)) return null;
+        if (await store.GetAsync(key, now, ct) is { } entry && entry.IsYoungerThan(controls.MaxAge, now)) return Hit(call, lookup, key, entry, now);
+        if (semantic is null || !SemanticCache.Applies(call.Kind)) return null;
+
+        // No exact match: look for a paraphrase asked with the same settings.
+        lookup.SemanticIndex = CacheKey.ForSettings(call.Kind, settings.CacheGroupOf(call.Group.Name), controls.Namespace ?? settings.Namespace,
+            ScopeOf(call.Caller), request.Root);
+        var (vector, match) = await semantic.FindAsync(call, lookup.SemanticIndex, now, ct);
+        lookup.Vector = vector;
+        if (match is not { } m || await store.GetAsync(m.CacheKey, now, ct) is not { } similar || !similar.IsYoungerThan(controls.MaxAge, now)) return null;
+        call.SetResponseHeader(SemanticCache.SimilarityHeader, m.Similarity.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture));
+        return Hit(call, lookup, m.CacheKey, similar, now);
+    }
+
+    private static HookAnswer Hit(ModelCall call, Lookup lookup, string key, CacheEntry entry, DateTimeOffset now)
+    {
         lookup.Hit = true;
         call.SetResponseHeader(HitHeader, "true");
         call.SetResponseHeader(KeyHeader, key);
@@ -56,7 +71,9 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
         var body = call.Request.Stream ? lookup.Assembled?.Invoke() : call.ResponseBody.ToArray();
         if (body is not { Length: > 0 } || body.Length > settings.MaxEntryBytes) return;
         var now = time.GetUtcNow();
-        await store.SetAsync(lookup.Key, new CacheEntry(body, now, now + (lookup.Controls.Ttl ?? settings.Ttl), outcome.Cost), ct);
+        var expires = now + (lookup.Controls.Ttl ?? settings.Ttl);
+        await store.SetAsync(lookup.Key, new CacheEntry(body, now, expires, outcome.Cost), ct);
+        if (lookup is { Vector: { } vector, SemanticIndex: { } index }) semantic?.Remember(index, vector, lookup.Key, expires);
     }
 
     /// <summary>A streamed call's answer is rebuilt from the chunks as they go out, to be kept once the stream completes.</summary>
@@ -111,5 +128,7 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
         public CacheControls Controls => controls;
         public bool Hit { get; set; }
         public Func<byte[]?>? Assembled { get; set; }
+        public string? SemanticIndex { get; set; }
+        public float[]? Vector { get; set; }
     }
 }

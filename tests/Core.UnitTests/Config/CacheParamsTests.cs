@@ -118,4 +118,21 @@ public sealed class CacheParamsTests
         Assert.Contains(config.Warnings, w => w.Contains("'atranscription' has no route in this gateway yet"));
         Assert.Equal([CallKind.ChatCompletion], config.Cache.CallKinds);
     }
+
+    [Fact]
+    public void Semantic_needs_an_embedding_model_from_the_model_list_and_takes_a_threshold()
+    {
+        var c = ConfigText.Parse(Models + "\nlitellm_settings:\n  cache: true\n  cache_params: { type: semantic, semantic_cache_embedding_model: b, similarity_threshold: 0.9 }\n").Cache;
+        Assert.Equal(CacheType.Semantic, c.Type);
+        Assert.Equal("b", c.EmbeddingModel);
+        Assert.Equal(0.9, c.SimilarityThreshold);
+        Assert.Equal(0.95, ConfigText.Parse(Models + "\nlitellm_settings:\n  cache: true\n  cache_params: { type: semantic, semantic_cache_embedding_model: b }\n").Cache.SimilarityThreshold);
+        Assert.Contains(ConfigText.Fails(Models + "\nlitellm_settings:\n  cache: true\n  cache_params: { type: semantic }\n").Problems,
+            p => p.Contains("semantic_cache_embedding_model: type semantic needs an embedding model"));
+        Assert.Contains(ConfigText.Fails(Models + "\nlitellm_settings:\n  cache: true\n  cache_params: { type: semantic, semantic_cache_embedding_model: nope, similarity_threshold: 2 }\n").Problems,
+            p => p.Contains("'nope' is not a model_name"));
+        var redis = ConfigText.Parse(Models + "\nlitellm_settings:\n  cache: true\n  cache_params: { type: redis-semantic, semantic_cache_embedding_model: a }\n");
+        Assert.Equal(CacheType.Semantic, redis.Cache.Type);
+        Assert.Contains(redis.Warnings, w => w.Contains("'redis-semantic' is served by the gateway's own semantic cache"));
+    }
 }

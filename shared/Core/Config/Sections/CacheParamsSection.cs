@@ -60,8 +60,7 @@ internal sealed class CacheParamsSection(YamlFields fields, ConfigDiagnostics re
         var keys = p.Children.Keys.Select(k => k.ToString()).ToList();
         report.IgnoredKeys(Path, keys.Where(k => !Known.Contains(k) && !RemoteOnly.Contains(k)).ToList());
         var settings = new CacheSettings { Type = ReadType(p, keys) };
-        if (settings.Type == CacheType.Semantic)
-            report.Warning(YamlFields.Child(p, "type")!, $"{Path}.type: the semantic cache is not in this build yet; answers are cached by exact match in the store (type: store)");
+        if (settings.Type == CacheType.Semantic) settings = ReadSemantic(p, settings, groups);
         if (fields.OptionalNumber(p, "ttl", Path + ".ttl", min: 1, max: CacheControls.MaxTtlSeconds) is { } ttl) settings = settings with { Ttl = TimeSpan.FromSeconds(ttl) };
         if (fields.OptionalNumber(p, "max_size_in_memory", Path + ".max_size_in_memory", min: 1, max: 10_000_000, integer: true) is { } max)
             settings = settings with { MaxEntries = (int)max };
@@ -94,12 +93,22 @@ internal sealed class CacheParamsSection(YamlFields fields, ConfigDiagnostics re
                     + (unused.Count > 0 ? $"; {string.Join(", ", unused)} not used" : ""));
                 return CacheType.Store;
             case "redis-semantic" or "qdrant-semantic" or "valkey-semantic":
-                report.Warning(YamlFields.Child(p, "type")!, $"{Path}.type: '{type}' is served by the gateway's own semantic cache (type: semantic)");
+                report.Warning(YamlFields.Child(p, "type")!, $"{Path}.type: '{type}' is served by the gateway's own semantic cache (type: semantic) over its store");
                 return CacheType.Semantic;
             default:
                 report.Problem(YamlFields.Child(p, "type")!, $"{Path}.type: '{type}' is not one of local, store, semantic (or LiteLLM's redis, s3)");
                 return CacheType.Local;
         }
+    }
+
+    /// <summary><c>similarity_threshold</c> (default 0.95) and <c>semantic_cache_embedding_model</c>, a model_name of model_list.</summary>
+    private CacheSettings ReadSemantic(YamlMappingNode p, CacheSettings settings, IReadOnlyCollection<string> groups)
+    {
+        var threshold = fields.OptionalNumber(p, "similarity_threshold", Path + ".similarity_threshold", min: 0, max: 1) ?? 0.95;
+        var model = fields.OptionalString(p, "semantic_cache_embedding_model", Path + ".semantic_cache_embedding_model");
+        if (model is null) report.Problem(p, $"{Path}.semantic_cache_embedding_model: type semantic needs an embedding model (a model_name in model_list)");
+        else if (!groups.Contains(model)) report.Problem(YamlFields.Child(p, "semantic_cache_embedding_model")!, $"{Path}.semantic_cache_embedding_model: '{model}' is not a model_name in model_list");
+        return settings with { SimilarityThreshold = threshold, EmbeddingModel = model };
     }
 
     private bool ReadMode(YamlMappingNode p)
