@@ -11,6 +11,22 @@ namespace Gateway.Tests.Caching;
 public sealed class CacheSettingsTests
 {
     [Fact]
+    public async Task A_hit_takes_a_rate_limit_slot_but_no_tokens_or_dollars()
+    {
+        await using var c = await CacheGateway.StartAsync(clock: TestClock.TenSecondsIntoAMinute()); // one rpm window throughout
+        var key = await c.Gw.GenerateAsync("""{"rpm_limit":2,"max_budget":1}""");
+        Assert.Equal(200, (await c.ChatAsync(CacheGateway.Chat(content: "rpm"), key)).Status);   // $0.01
+        var hit = await c.ChatAsync(CacheGateway.Chat(content: "rpm"), key);
+        Assert.True(hit.Hit, hit.ToString());
+        var third = await c.ChatAsync(CacheGateway.Chat(content: "rpm"), key);
+        Assert.Equal(429, third.Status);
+        Assert.Equal(1, c.UpstreamCalls);
+        var info = await c.Gw.InfoAsync(key);
+        Assert.Equal(CacheGateway.AnswerCost, info.GetProperty("spend").GetDecimal());
+        Assert.Equal(0m, info.GetProperty("reserved_spend").GetDecimal());
+    }
+
+    [Fact]
     public async Task Entries_expire_after_the_configured_ttl_or_the_requests_own()
     {
         var clock = TestClock.TenSecondsIntoAMinute();

@@ -69,21 +69,6 @@ public sealed class LocalCacheTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_hit_takes_a_rate_limit_slot_but_no_tokens_or_dollars()
-    {
-        var key = await _c.Gw.GenerateAsync("""{"rpm_limit":2,"max_budget":1}""");
-        Assert.Equal(200, (await _c.ChatAsync(CacheGateway.Chat(content: "rpm"), key)).Status);   // $0.01
-        var hit = await _c.ChatAsync(CacheGateway.Chat(content: "rpm"), key);
-        Assert.True(hit.Hit, hit.ToString());
-        var third = await _c.ChatAsync(CacheGateway.Chat(content: "rpm"), key);
-        Assert.Equal(429, third.Status);
-        Assert.Equal(1, _c.UpstreamCalls);
-        var info = await _c.Gw.InfoAsync(key);
-        Assert.Equal(CacheGateway.AnswerCost, info.GetProperty("spend").GetDecimal());
-        Assert.Equal(0m, info.GetProperty("reserved_spend").GetDecimal());
-    }
-
-    [Fact]
     public async Task No_cache_asks_the_upstream_and_keeps_the_new_answer_and_no_store_keeps_nothing()
     {
         Assert.Equal("answer 1", (await _c.ChatAsync(CacheGateway.Chat())).Content);

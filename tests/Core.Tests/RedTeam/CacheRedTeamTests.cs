@@ -41,8 +41,9 @@ public sealed class CacheRedTeamTests : IAsyncLifetime
                   api_base: {_forbiddenUp.V1}
                   api_key: sk-upstream-forbidden
             """;
+        // A clock that stands still: the rpm check below stays inside one minute window.
         _gw = await TestGateway.StartAsync(Yaml.Config(extraModels: models) + "\nlitellm_settings:\n  cache: true\n  cache_params:\n    cache_scope: key\n",
-            new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = KeyGateway.NewStorePath() });
+            new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = KeyGateway.NewStorePath() }, TestClock.Use(TestClock.TenSecondsIntoAMinute()));
     }
 
     public async Task DisposeAsync()
