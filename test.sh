@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite in one command, on a fresh machine with the .NET 10 SDK and Node.js:
-#   1. installs the test tools (Azurite, dynalite, the CDK CLI) from npm into .tools/ (git-ignored),
+#   1. installs the test tools (Azurite, dynalite, the CDK CLI, the SDK clients) from npm into .tools/ (git-ignored),
 #   2. starts the emulators on 127.0.0.1 and stops them on exit,
 #   3. builds the solution, then publishes the Azure and AWS hosts with Native AOT in the background
 #      (any trim/AOT warning fails the run),

@@ -61,6 +61,7 @@ var tableNames = [
   '${tablePrefix}governance' // virtual keys, teams, users and their counters (the store reads <prefix>governance)
   '${tablePrefix}spendlogs' // one row per priced call, written by spend-ingest
   '${tablePrefix}spendrollups' // per key/team/user/model totals, written by spend-ingest
+  '${tablePrefix}responsecache' // cached answers of the response cache (litellm_settings.cache, type: store)
 ]
 var storageSuffix = environment().suffixes.storage
 var blobEndpoint = 'https://${storageAccountName}.blob.${storageSuffix}/'

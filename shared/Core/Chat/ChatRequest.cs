@@ -40,7 +40,7 @@ public sealed class ChatRequest : ParsedRequest, IModelRequest
 
     /// <summary>Fields that steer the gateway itself and are removed before forwarding.</summary>
     public static bool IsGatewayDirective(JsonProperty property) =>
-        property.NameEquals("mock_response"u8) || property.NameEquals("tags"u8) || Routing.Fallbacks.RequestDirectives.IsDirective(property);
+        property.NameEquals("mock_response"u8) || property.NameEquals("tags"u8) || property.NameEquals("cache"u8) || Routing.Fallbacks.RequestDirectives.IsDirective(property);
 
     /// <summary>The most output tokens per choice the client allowed (<c>max_completion_tokens</c>, else <c>max_tokens</c>).</summary>
     public int? MaxOutputTokens { get; private init; }

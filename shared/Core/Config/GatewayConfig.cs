@@ -38,6 +38,9 @@ public sealed record GatewayConfig
     /// <summary><c>litellm_settings.budget_enforcement</c>: how budgets bind calls whose key and team set none (<c>cap</c> by default).</summary>
     public Limits.BudgetEnforcement BudgetEnforcement { get; init; }
 
+    /// <summary><c>litellm_settings.cache</c> and <c>cache_params</c>: the response cache (off unless <c>cache: true</c>).</summary>
+    public Caching.CacheSettings Cache { get; init; } = Caching.CacheSettings.Off;
+
     /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
     public Keys.StoreSettings Store { get; init; } = new();
 

@@ -36,6 +36,7 @@ public static class GatewayConfigLoader
         var general = new GeneralSettings();
         var litellm = new LitellmSettings();
         var router = new Routing.RouterSettings();
+        var cache = Caching.CacheSettings.Off;
         if (root is not null)
         {
             new ConfigIncludes(report).Expand(root, baseDirectory ?? Directory.GetCurrentDirectory(), source);
@@ -48,6 +49,7 @@ public static class GatewayConfigLoader
             general = new GeneralSettingsSection(fields, report).Read(root);
             deployments = litellmSection.ReadGroupSettings(root, deployments);
             router = new RouterSettingsSection(fields, report).Read(root, deployments);
+            cache = litellmSection.ReadCache(root, deployments.Select(d => d.ModelName).ToHashSet(StringComparer.Ordinal));
         }
 
         if (report.Problems.Count > 0)
@@ -68,6 +70,7 @@ public static class GatewayConfigLoader
             MaxEndUserBudget = litellm.MaxEndUserBudget,
             ProxyBudget = litellm.MaxBudget is { } max ? new Keys.SubjectLimits(max, litellm.BudgetDuration) : null,
             BudgetEnforcement = litellm.BudgetEnforcement,
+            Cache = cache,
             Source = source,
             Warnings = report.Warnings,
             Notices = report.Notes,

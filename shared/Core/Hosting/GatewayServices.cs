@@ -7,6 +7,7 @@ using Gateway.Health;
 using Gateway.Http;
 using Gateway.Keys;
 using Gateway.AnthropicApi;
+using Gateway.Caching;
 using Gateway.Models;
 using Gateway.Providers;
 using Gateway.Providers.Azure;
@@ -46,6 +47,7 @@ public static class GatewayServices
         services.AddTriggers();
         services.AddSingleton<IRequestAuthenticator>(sp => new MasterKeyAuthenticator(config.MasterKey, sp.GetRequiredService<Keys.KeyCache>()));
         services.AddSingleton<Tokens.TokenCounters>();
+        services.AddResponseCache(config);
         services.AddSingleton<Pipeline.CallPipeline>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();
@@ -88,6 +90,7 @@ public static class GatewayServices
         app.MapGet("/router/deployments", routerApi.DeploymentsAsync);
         app.MapGovernance();
         app.MapSpend();
+        app.MapResponseCache();
         app.MapTriggers();
         return app;
     }

@@ -24,6 +24,8 @@ public abstract record LimitedRecord
     [JsonPropertyName("tpm_limit")] public long? Tpm { get; init; }
     [JsonPropertyName("max_parallel_requests")] public int? MaxParallel { get; init; }
     [JsonPropertyName("metadata")] public JsonObject? Metadata { get; init; }
+    /// <summary>The per-request cache controls (<c>no-cache</c>, <c>ttl</c>, ...) this key or team may send; null: all of them.</summary>
+    [JsonPropertyName("allowed_cache_controls")] public List<string>? AllowedCacheControls { get; init; }
     [JsonPropertyName("created_at")] public DateTimeOffset CreatedAt { get; init; }
 
     [JsonIgnore] public SubjectLimits Limits => new(MaxBudget, BudgetDuration, Rpm, Tpm, MaxParallel);

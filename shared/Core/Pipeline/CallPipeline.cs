@@ -4,6 +4,7 @@ using Gateway.Http;
 using Gateway.Limits;
 using Gateway.Routing;
 using Gateway.Spend;
+using Gateway.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -47,6 +48,7 @@ public sealed partial class CallPipeline(
                 request = parsed;
                 bodyLength = withDefaults.Length;
             }
+            foreach (var hook in _hooks) hook.Screen(kind, caller, request, group);            // a hook may refuse, before admission
             await RunAdmittedAsync(ctx, kind, caller, timing, body.Memory, bodyLength, request, group, parse, handle);
         }
         finally
@@ -83,7 +85,7 @@ public sealed partial class CallPipeline(
             record.MaxTokensCapped = admission?.CappedOutputTokens;
             CallRecords.Attach(ctx, record);
         }
-        var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response, tokens)
+        var call = new ModelCall(kind, caller, request, group, timing, record, budget, ctx.Response, tokens, _hooks.Length == 0 ? null : AfterCallAsync)
         {
             Route = new CallRoute(router, plan, record),
             OutputLimit = admission?.OutputLimit,
@@ -91,7 +93,7 @@ public sealed partial class CallPipeline(
         try
         {
             if (await AnswerFromHookAsync(ctx, call)) return;                                  // 8. before-call hooks
-            await handle(ctx, call, request);                                                  // 9-12. route, adapter, price, settle
+            await handle(ctx, call, request);                                                  // 9-14. route, adapter, price, settle, after-call hooks
             if (!call.Finished) await call.FailAsync(Errors.Internal(timing.RequestId));
         }
         catch (GatewayException e)
@@ -108,10 +110,6 @@ public sealed partial class CallPipeline(
         {
             await call.FailAsync(Errors.Internal(timing.RequestId));
             throw;
-        }
-        finally
-        {
-            await AfterCallAsync(call, ctx.RequestAborted);                                    // 14. after-call hooks
         }
     }
 
@@ -130,21 +128,30 @@ public sealed partial class CallPipeline(
                 continue;
             }
             if (answer is null) continue;
-            await call.CompleteFromHookAsync();
-            await JsonResponse.WriteAsync(ctx, answer.Body, call.Timing, answer.ContentType);
+            await call.CompleteFromHookAsync(answer.Saved);
+            if (answer.IsEventStream)
+            {
+                SseResponse.Start(ctx.Response, call.Timing);
+                await ctx.Response.BodyWriter.WriteAsync(answer.Body, ctx.RequestAborted);
+            }
+            else await JsonResponse.WriteAsync(ctx, answer.Body, call.Timing, answer.ContentType);
             return true;
         }
         return false;
     }
 
-    private async Task AfterCallAsync(ModelCall call, CancellationToken ct)
+    /// <summary>
+    /// Step 14, run by the call as it ends (settled, spend handed off): before a non-streamed answer is written and before
+    /// a stream's <c>[DONE]</c>, so what a hook keeps (a cached answer) is there when the client sees the end.
+    /// </summary>
+    private async Task AfterCallAsync(ModelCall call)
     {
-        if (_hooks.Length == 0 || call.Outcome is not { } outcome) return;
+        if (call.Outcome is not { } outcome) return;
         foreach (var hook in _hooks)
         {
             try
             {
-                await hook.AfterCallAsync(call, outcome, ct);
+                await hook.AfterCallAsync(call, outcome, CancellationToken.None);
             }
             catch (Exception e)
             {

@@ -24,11 +24,12 @@ public sealed class ModelCall
     private readonly HttpResponse _response;
     private readonly CallBudget? _budget;
     private readonly TokenCounters? _tokens;
+    private readonly Func<ModelCall, Task>? _afterCall;
     private int _finished;
     private bool _tokenizerFailed;
 
     internal ModelCall(CallKind kind, CallerIdentity caller, IModelRequest request, ModelGroup group, GatewayRequestFeature timing,
-        CallRecord? record, CallBudget? budget, HttpResponse response, TokenCounters? tokens = null)
+        CallRecord? record, CallBudget? budget, HttpResponse response, TokenCounters? tokens = null, Func<ModelCall, Task>? finished = null)
     {
         Kind = kind;
         Caller = caller;
@@ -39,6 +40,7 @@ public sealed class ModelCall
         _budget = budget;
         _response = response;
         _tokens = tokens;
+        _afterCall = finished;
         // The generated text is kept only when a deployment that may serve the call has a local tokenizer.
         if (tokens?.AnyFor(group) == true) Progress.CaptureText();
     }
@@ -109,6 +111,19 @@ public sealed class ModelCall
             : usage;
     }
 
+    private Dictionary<ICallHook, object>? _hookState;
+
+    /// <summary>Keeps what a hook decided before the call (a cache key) for its after-call step.</summary>
+    public void SetHookState(ICallHook hook, object state) => (_hookState ??= [])[hook] = state;
+
+    public T? HookState<T>(ICallHook hook) where T : class => _hookState?.GetValueOrDefault(hook) as T;
+
+    /// <summary>Sets a response header while the response has not started (a hook's cache-hit header, say); later it is dropped.</summary>
+    public void SetResponseHeader(string name, string value)
+    {
+        if (!_response.HasStarted) _response.Headers[name] = value;
+    }
+
     /// <summary>How the call ended; null until it has.</summary>
     public CallOutcome? Outcome { get; private set; }
 
@@ -126,10 +141,10 @@ public sealed class ModelCall
     /// <summary>The call failed or broke off; <paramref name="usageSoFar"/> is what the upstream reported before it did.</summary>
     public Task FailAsync(GatewayException error, TokenUsage? usageSoFar = null) => FinishAsync(usageSoFar, error, answeredByHook: false);
 
-    /// <summary>A before-call hook answered: nothing was used upstream.</summary>
-    internal Task CompleteFromHookAsync()
+    /// <summary>A before-call hook answered: nothing was used upstream; <paramref name="saved"/> is what the answer cost when it was made.</summary>
+    internal Task CompleteFromHookAsync(decimal saved = 0m)
     {
-        Record?.MarkCacheHit();
+        Record?.MarkCacheHit(saved);
         return FinishAsync(TokenUsage.None, null, answeredByHook: true);
     }
 
@@ -156,6 +171,7 @@ public sealed class ModelCall
         await Task.WhenAll(settle, spend);
         LimitHeadersWriter.Write(_response, settle.Result);
         Outcome = new CallOutcome(usage, estimated, cost, error, answeredByHook);
+        if (_afterCall is not null) await _afterCall(this);                // 14. after-call hooks, before the answer completes
     }
 
     private (TokenUsage Usage, bool Estimated) ResolveUsage(TokenUsage? reported, bool completed)

@@ -30,9 +30,15 @@ public sealed class OutputProgress
     /// <summary>Whether the generated text is kept (<see cref="CaptureText"/>).</summary>
     public bool CapturesText => _text is not null;
 
+    private Action<ReadOnlySpan<byte>>? _listener;
+
+    /// <summary>Hands every streamed chunk (or Anthropic event payload) to <paramref name="listener"/> too: a cache assembling the answer.</summary>
+    public void Listen(Action<ReadOnlySpan<byte>> listener) => _listener += listener;
+
     /// <summary>Counts the generated text in one OpenAI chunk, Anthropic event payload, or whole answer.</summary>
     public void Observe(ReadOnlySpan<byte> json)
     {
+        _listener?.Invoke(json);
         if (_text is not { } text)
         {
             Interlocked.Add(ref _textBytes, GeneratedText.Bytes(json));

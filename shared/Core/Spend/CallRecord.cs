@@ -104,9 +104,14 @@ public sealed class CallRecord
     }
 
     /// <summary>A before-call hook (a cache) answered the call.</summary>
-    public void MarkCacheHit() => _cacheHit = true;
+    public void MarkCacheHit(decimal saved = 0m)
+    {
+        _cacheHit = true;
+        _saved = saved;
+    }
 
     private bool _cacheHit;
+    private decimal _saved;
 
     /// <summary>Writes the event of a call that ended without usage: with the error an error writer noted, else <paramref name="fallback"/>.</summary>
     public Task EmitFailureAsync(GatewayException fallback)
@@ -163,6 +168,7 @@ public sealed class CallRecord
             CacheHit = _cacheHit,
             MaxTokensCapped = MaxTokensCapped,
             NoLog = _recorder.NoLogs,
+            Saved = _saved,
             Status = error is null ? SpendStatus.Success : SpendStatus.Failure,
             HttpStatus = error?.Status ?? 200,
             ErrorClass = error?.Type,

@@ -60,9 +60,9 @@ public sealed record SpendEvent
     [JsonPropertyName("error_code")] public string? ErrorCode { get; init; }
     /// <summary>The router's class of the failure (<c>rate_limit</c>, <c>context_window</c>, ...; see docs/routing.md); null on success.</summary>
     [JsonPropertyName("failure_class")] public string? FailureClass { get; init; }
-    /// <summary>Always false today: the gateway has no response cache (provider prompt caching shows in the cache token counts).</summary>
     /// <summary>The usage was estimated (the call ended without full usage from upstream); budgets were booked with the same figures.</summary>
     [JsonPropertyName("usage_estimated")] public bool UsageEstimated { get; init; }
+    /// <summary>The gateway's response cache answered (provider prompt caching shows in the cache token counts instead).</summary>
     [JsonPropertyName("cache_hit")] public bool CacheHit { get; init; }
     /// <summary>The output tokens per choice the call was lowered to so it fit its budget (<c>budget_enforcement: cap</c>); null when not capped.</summary>
     [JsonPropertyName("max_tokens_capped")] public int? MaxTokensCapped { get; init; }
@@ -72,6 +72,8 @@ public sealed record SpendEvent
     /// budgets but keep no log of it, only its id (so a redelivery is not counted twice) until retention removes it.
     /// </summary>
     [JsonPropertyName("no_log"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool NoLog { get; set; }
+    /// <summary>On a cache hit: what the call that produced the cached answer cost, the money this call did not spend.</summary>
+    [JsonPropertyName("saved")] public decimal Saved { get; init; }
     /// <summary>Attempts after the first (retries on the same deployment and failovers to others).</summary>
     [JsonPropertyName("retries")] public int Retries { get; init; }
     /// <summary>True when a fallback model group (not the one asked for) served the call.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Gateway.Tests.Support;
 
@@ -40,26 +39,12 @@ public sealed class AnthropicSdkClientTests : UpstreamGatewayTest
         Assert.Equal(3, Up.Requests.Count); // count_tokens is answered by the gateway for OpenAI models
     }
 
-    private async Task<JsonElement> RunClientAsync(string model)
-    {
-        var root = RepoRoot();
-        var sdk = Path.Combine(root, ".tools", "node_modules", "@anthropic-ai", "sdk");
-        if (!File.Exists(Path.Combine(sdk, "package.json")))
-            Assert.Fail($"@anthropic-ai/sdk is not installed at {sdk}; run ./test.sh (it installs tests/tools into .tools/).");
-        var script = Path.Combine(root, "tests", "Core.Tests", "AnthropicApi", "anthropic-sdk-client.cjs");
-        var start = new ProcessStartInfo("node", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ANTHROPIC_SDK_PATH"] = sdk;
-        start.Environment["GATEWAY_URL"] = Gw.BaseAddress.ToString().TrimEnd('/');
-        start.Environment["GATEWAY_KEY"] = Yaml.MasterKey;
-        start.Environment["GATEWAY_MODEL"] = model;
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await node.WaitForExitAsync(timeout.Token);
-        Assert.True(node.ExitCode == 0, $"the SDK client failed: {await stderr}");
-        return JsonDocument.Parse(await stdout).RootElement;
-    }
-
-    private static string RepoRoot() => RepoPaths.Root();
+    private async Task<JsonElement> RunClientAsync(string model) =>
+        await NodeTools.RunAsync(Path.Combine("tests", "Core.Tests", "AnthropicApi", "anthropic-sdk-client.cjs"), new Dictionary<string, string>
+        {
+            ["ANTHROPIC_SDK_PATH"] = NodeTools.Package("@anthropic-ai/sdk"),
+            ["GATEWAY_URL"] = Gw.BaseAddress.ToString().TrimEnd('/'),
+            ["GATEWAY_KEY"] = Yaml.MasterKey,
+            ["GATEWAY_MODEL"] = model,
+        });
 }

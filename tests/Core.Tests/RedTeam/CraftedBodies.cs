@@ -220,4 +220,29 @@ public static class CraftedBodies
         yield return new Crafted("messages API, huge max_tokens", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{model}\",\"max_tokens\":1000000,{msgs}}}"));
         yield return new Crafted("messages API, streamed, huge max_tokens", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{model}\",\"max_tokens\":1000000,\"stream\":true,{msgs}}}"));
     }
+
+    /// <summary>
+    /// <c>cache</c> objects sent with a key whose <c>allowed_cache_controls</c> is only <c>no-cache</c>: no spelling,
+    /// duplicate or type trick may set another control (a longer TTL, skipping the store, another namespace), on any route.
+    /// </summary>
+    public static IEnumerable<Crafted> CacheControlBypasses()
+    {
+        string[] objects =
+        [
+            "{\"no-store\":true}", "{\"n\\u006f-store\":true}", "{\"ttl\":600}", "{\"t\\u0074l\":600}", "{\"s-maxage\":0}", "{\"s-max-age\":0}",
+            "{\"namespace\":\"other\"}", "{\"use-cache\":false}", "{\"no-cache\":true,\"no-store\":true}", "{\"no-cache\":true,\"no-cache\":false}",
+            "{\"no-cache\":true,\"n\\u006f-cache\":false}", "{\"No-Store\":true}", "{\"no_store\":true}", "{\"no-store \":true}", "{\"cache\":{\"no-store\":true}}",
+            "{\"ttl\":1e309}", "{\"ttl\":-1}", "{\"ttl\":99999999999}", "{\"ttl\":\"600\"}", "{\"ttl\":null}", "{\"no-cache\":\"true\"}",
+            "\"no-store\"", "[\"no-store\"]", "true", "1",
+        ];
+        foreach (var o in objects)
+        {
+            yield return Chat($"cache = {o}", $"{{\"model\":\"{Allowed}\",{Msgs},\"cache\":{o}}}");
+            yield return new Crafted($"messages API, cache = {o}", "/v1/messages", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"max_tokens\":10,{Msgs},\"cache\":{o}}}"));
+            yield return new Crafted($"embeddings, cache = {o}", "/v1/embeddings", Encoding.UTF8.GetBytes($"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"cache\":{o}}}"));
+        }
+        yield return Chat("two cache objects, the allowed one first", $"{{\"model\":\"{Allowed}\",{Msgs},\"cache\":{{\"no-cache\":true}},\"cache\":{{\"no-store\":true}}}}");
+        yield return Chat("escaped cache key beside the allowed one", $"{{\"model\":\"{Allowed}\",{Msgs},\"cache\":{{\"no-cache\":true}},\"c\\u0061che\":{{\"ttl\":600}}}}");
+        yield return Chat("cache object on the forbidden model", $"{{\"model\":\"{Forbidden}\",{Msgs},\"cache\":{{\"no-cache\":true}}}}");
+    }
 }

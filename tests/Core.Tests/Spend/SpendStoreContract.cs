@@ -40,6 +40,8 @@ public abstract class SpendStoreContract
                 TotalTokens = 110 + i + i % 7,
                 CacheReadTokens = i % 4 == 0 ? 50 : 0,
                 Spend = 0.000123456m * (i + 1),
+                CacheHit = i % 6 == 5,
+                Saved = i % 6 == 5 ? 0.000654321m * i : 0m,
                 Status = i % 10 == 9 ? SpendStatus.Failure : SpendStatus.Success,
                 HttpStatus = i % 10 == 9 ? 502 : 200,
             });
@@ -65,7 +67,8 @@ public abstract class SpendStoreContract
             var expected = events.SelectMany(e => SpendDimensions.Of(e).Where(x => x.Dimension == dim).Select(x => (x.Value, e)))
                 .GroupBy(x => (x.Value, x.e.Day))
                 .ToDictionary(g => g.Key, g => (Spend: g.Sum(x => SpendDimensions.Nanos(x.e)), Count: g.Count(), Failures: g.Count(x => x.e.Status != SpendStatus.Success),
-                    Prompt: g.Sum(x => (long)x.e.PromptTokens), Cache: g.Sum(x => (long)x.e.CacheReadTokens)));
+                    Prompt: g.Sum(x => (long)x.e.PromptTokens), Cache: g.Sum(x => (long)x.e.CacheReadTokens),
+                    Hits: g.Count(x => x.e.CacheHit), Saved: g.Sum(x => Money.ToNanos(x.e.Saved))));
             var rows = after.Where(r => r.Dimension == dim).ToList();
             Assert.Equal(expected.Count, rows.Count);
             foreach (var r in rows)
@@ -76,6 +79,8 @@ public abstract class SpendStoreContract
                 Assert.Equal(e.Failures, r.Failures);
                 Assert.Equal(e.Prompt, r.PromptTokens);
                 Assert.Equal(e.Cache, r.CacheReadTokens);
+                Assert.Equal(e.Hits, r.CacheHits);
+                Assert.Equal(e.Saved, r.SavedNanos);
             }
         }
     }

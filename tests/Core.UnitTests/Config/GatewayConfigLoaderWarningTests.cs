@@ -19,7 +19,7 @@ public sealed class GatewayConfigLoaderWarningTests
               use_client_credentials_pass_through_routes: true
             litellm_settings:
               drop_params: true
-              cache: true
+              set_verbose: true
             router_settings:
               routing_strategy: simple-shuffle
               redis_host: localhost
@@ -33,7 +33,7 @@ public sealed class GatewayConfigLoaderWarningTests
         Assert.Contains("line 8: model_list[0] ('m').tpm_limit: not supported; ignored", config.Warnings);
         Assert.Contains("line 5: model_list[0] ('m').litellm_params.vertex_credentials: not supported; ignored", config.Warnings);
         Assert.Contains("line 11: general_settings.use_client_credentials_pass_through_routes: not supported; ignored", config.Warnings);
-        Assert.Contains("litellm_settings: not supported yet; keys ignored: cache", config.Warnings);
+        Assert.Contains("litellm_settings: not supported yet; keys ignored: set_verbose", config.Warnings);
         Assert.Contains("router_settings: not supported yet; keys ignored: redis_host", config.Warnings);
     }
 

@@ -52,11 +52,11 @@ public sealed class LitellmSettingsTests
               max_budget: 100
               budget_duration: 30d
               modify_params: true
-              cache: true
+              set_verbose: true
             """);
 
         Assert.Equal(3, config.Warnings.Count);
-        Assert.Contains("litellm_settings: not supported yet; keys ignored: cache", config.Warnings);
+        Assert.Contains("litellm_settings: not supported yet; keys ignored: set_verbose", config.Warnings);
         Assert.Contains("litellm_settings: callbacks are not sent anywhere yet (callbacks: custom_callbacks.proxy_handler_instance; success_callback: langfuse, prometheus; failure_callback: sentry); every call is still counted in budgets and spend rollups (/global/spend/*) and logged at /spend/logs unless general_settings.disable_spend_logs is on", config.Warnings);
         Assert.Equal(new Gateway.Keys.SubjectLimits(100m, "30d"), config.ProxyBudget);
         Assert.Equal(Gateway.Limits.BudgetEnforcement.Cap, config.BudgetEnforcement);

@@ -47,8 +47,8 @@ internal sealed class LitellmSettingsSection(YamlFields fields, ConfigDiagnostic
     private static readonly string[] ProxyBudget = ["max_budget", "budget_duration"];
 
     private static readonly HashSet<string> Known =
-        ["model_group_settings", "request_timeout", "num_retries", "drop_params", "json_logs", "modify_params", "max_end_user_budget", "budget_enforcement", .. Callbacks, .. ProxyBudget,
-         .. RouterSettingsSection.FromLitellmSettings];
+        ["model_group_settings", "cache", "cache_params", "request_timeout", "num_retries", "drop_params", "json_logs", "modify_params", "max_end_user_budget",
+         "budget_enforcement", .. Callbacks, .. ProxyBudget, .. RouterSettingsSection.FromLitellmSettings];
 
     /// <summary>The gateway-wide settings; read before <c>model_list</c>, whose entries take them as defaults.</summary>
     public LitellmSettings Read(YamlMappingNode root)
@@ -105,6 +105,10 @@ internal sealed class LitellmSettingsSection(YamlFields fields, ConfigDiagnostic
         YamlSequenceNode seq => string.Join(", ", seq.Children.Select(c => c.ToString())),
         _ => node.ToString(),
     };
+
+    /// <summary><c>cache</c> and <c>cache_params</c>: read after <c>model_list</c>, whose names <c>caching_groups</c> refers to.</summary>
+    public Caching.CacheSettings ReadCache(YamlMappingNode root, IReadOnlyCollection<string> groups) =>
+        YamlFields.Child(root, Section) is YamlMappingNode litellm ? new CacheParamsSection(fields, report).Read(litellm, groups) : Caching.CacheSettings.Off;
 
     /// <summary><c>model_group_settings</c>: read after <c>model_list</c>, whose names it refers to.</summary>
     public List<DeploymentConfig> ReadGroupSettings(YamlMappingNode root, List<DeploymentConfig> deployments)

@@ -20,6 +20,7 @@ internal static class KeyFields
         MaxParallel = f.Has("max_parallel_requests") ? f.Int("max_parallel_requests") : key.MaxParallel,
         Metadata = f.Has("metadata") ? f.Object("metadata") : key.Metadata,
         Tags = f.Has("tags") ? f.Strings("tags") : key.Tags,
+        AllowedCacheControls = f.Has("allowed_cache_controls") ? Caching.CacheControls.ValidateNames(f.Strings("allowed_cache_controls")) : key.AllowedCacheControls,
         TeamId = f.Has("team_id") ? f.String("team_id") : key.TeamId,
         UserId = f.Has("user_id") ? f.String("user_id") : key.UserId,
         Blocked = f.Bool("blocked") ?? key.Blocked,

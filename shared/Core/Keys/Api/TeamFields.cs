@@ -17,6 +17,7 @@ internal static class TeamFields
         Tpm = f.Has("tpm_limit") ? f.Long("tpm_limit") : t.Tpm,
         MaxParallel = f.Has("max_parallel_requests") ? f.Int("max_parallel_requests") : t.MaxParallel,
         Metadata = f.Has("metadata") ? f.Object("metadata") : t.Metadata,
+        AllowedCacheControls = f.Has("allowed_cache_controls") ? Caching.CacheControls.ValidateNames(f.Strings("allowed_cache_controls")) : t.AllowedCacheControls,
         Blocked = f.Bool("blocked") ?? t.Blocked,
         Members = Members(f, "members_with_roles") ?? t.Members,
         ModelAliases = f.Has("model_aliases") ? f.StringMap("model_aliases") : t.ModelAliases,

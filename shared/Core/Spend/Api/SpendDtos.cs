@@ -22,11 +22,13 @@ public sealed record SpendTotal(
     [property: JsonPropertyName("prompt_tokens")] long PromptTokens,
     [property: JsonPropertyName("completion_tokens")] long CompletionTokens,
     [property: JsonPropertyName("cache_read_input_tokens")] long CacheReadTokens,
-    [property: JsonPropertyName("cache_creation_input_tokens")] long CacheWriteTokens)
+    [property: JsonPropertyName("cache_creation_input_tokens")] long CacheWriteTokens,
+    [property: JsonPropertyName("cache_hits")] long CacheHits,
+    [property: JsonPropertyName("saved")] decimal Saved)
 {
     public static SpendTotal Of(string name, IEnumerable<Ingest.SpendRollup> rows)
     {
-        long nanos = 0, requests = 0, failures = 0, prompt = 0, completion = 0, read = 0, write = 0;
+        long nanos = 0, requests = 0, failures = 0, prompt = 0, completion = 0, read = 0, write = 0, hits = 0, saved = 0;
         foreach (var r in rows)
         {
             nanos += r.SpendNanos;
@@ -36,7 +38,9 @@ public sealed record SpendTotal(
             completion += r.CompletionTokens;
             read += r.CacheReadTokens;
             write += r.CacheWriteTokens;
+            hits += r.CacheHits;
+            saved += r.SavedNanos;
         }
-        return new SpendTotal(name, Money.FromNanos(nanos), requests, failures, prompt, completion, read, write);
+        return new SpendTotal(name, Money.FromNanos(nanos), requests, failures, prompt, completion, read, write, hits, Money.FromNanos(saved));
     }
 }

@@ -55,6 +55,9 @@ public sealed record SpendRollup(string Dimension, string Value, DateOnly Day)
     public long CompletionTokens { get; init; }
     public long CacheReadTokens { get; init; }
     public long CacheWriteTokens { get; init; }
+    /// <summary>Calls the response cache answered, and what they saved (nano-dollars).</summary>
+    public long CacheHits { get; init; }
+    public long SavedNanos { get; init; }
 
     public decimal Spend => Money.FromNanos(SpendNanos);
 
@@ -68,6 +71,8 @@ public sealed record SpendRollup(string Dimension, string Value, DateOnly Day)
         CompletionTokens = e.CompletionTokens,
         CacheReadTokens = e.CacheReadTokens,
         CacheWriteTokens = e.CacheWriteTokens,
+        CacheHits = e.CacheHit ? 1 : 0,
+        SavedNanos = Money.ToNanos(e.Saved),
     };
 
     public SpendRollup Plus(SpendRollup o) => this with
@@ -79,6 +84,8 @@ public sealed record SpendRollup(string Dimension, string Value, DateOnly Day)
         CompletionTokens = CompletionTokens + o.CompletionTokens,
         CacheReadTokens = CacheReadTokens + o.CacheReadTokens,
         CacheWriteTokens = CacheWriteTokens + o.CacheWriteTokens,
+        CacheHits = CacheHits + o.CacheHits,
+        SavedNanos = SavedNanos + o.SavedNanos,
     };
 }
 

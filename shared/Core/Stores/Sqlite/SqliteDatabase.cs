@@ -48,6 +48,12 @@ public sealed class SqliteDatabase
         await ExecAsync(c, null, "PRAGMA auto_vacuum=INCREMENTAL;", CancellationToken.None);
         await ExecAsync(c, null, "PRAGMA journal_mode=WAL;", CancellationToken.None);
         await ExecAsync(c, null, SqliteSchema.Create, CancellationToken.None);
+        foreach (var (table, column, definition) in SqliteSchema.AddedColumns)
+        {
+            await using var has = Command(c, null, "SELECT COUNT(*) FROM pragma_table_info($a) WHERE name=$b", table, column);
+            if (Convert.ToInt64(await has.ExecuteScalarAsync()) == 0)
+                await ExecAsync(c, null, $"ALTER TABLE {table} ADD COLUMN {column} {definition};", CancellationToken.None);
+        }
     }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct)

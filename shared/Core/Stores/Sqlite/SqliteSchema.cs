@@ -23,7 +23,18 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS spend_rollups(dimension TEXT NOT NULL, day TEXT NOT NULL, value TEXT NOT NULL,
           spend INTEGER NOT NULL, requests INTEGER NOT NULL, failures INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL,
           completion_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+          cache_hits INTEGER NOT NULL DEFAULT 0, saved INTEGER NOT NULL DEFAULT 0,
           PRIMARY KEY(dimension, day, value));
         CREATE TABLE IF NOT EXISTS cooldowns(deployment TEXT PRIMARY KEY, until_ms INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS response_cache(key TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL,
+          expires_ms INTEGER NOT NULL, cost INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS response_cache_expiry ON response_cache(expires_ms);
         """;
+
+    /// <summary>Columns added after a release: a file made by an earlier version gets them on open (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("spend_rollups", "cache_hits", "INTEGER NOT NULL DEFAULT 0"),
+        ("spend_rollups", "saved", "INTEGER NOT NULL DEFAULT 0"),
+    ];
 }

@@ -50,16 +50,18 @@ public sealed partial class SqliteSpendStore(string path) : ISpendStore, ISerial
         }
         if (written == 0) return 0;
         await using var upsert = Prepared(c, tx, """
-            INSERT INTO spend_rollups(dimension, day, value, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens)
-            VALUES($a,$b,$c,$d,$e,$f,$g,$h,$i,$j)
+            INSERT INTO spend_rollups(dimension, day, value, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens,
+              cache_hits, saved)
+            VALUES($a,$b,$c,$d,$e,$f,$g,$h,$i,$j,$k,$l)
             ON CONFLICT(dimension, day, value) DO UPDATE SET spend=spend+excluded.spend, requests=requests+excluded.requests,
               failures=failures+excluded.failures, prompt_tokens=prompt_tokens+excluded.prompt_tokens, completion_tokens=completion_tokens+excluded.completion_tokens,
-              cache_read_tokens=cache_read_tokens+excluded.cache_read_tokens, cache_write_tokens=cache_write_tokens+excluded.cache_write_tokens
-            """, 10);
+              cache_read_tokens=cache_read_tokens+excluded.cache_read_tokens, cache_write_tokens=cache_write_tokens+excluded.cache_write_tokens,
+              cache_hits=cache_hits+excluded.cache_hits, saved=saved+excluded.saved
+            """, 12);
         foreach (var r in deltas.Values)
         {
             Bind(upsert, r.Dimension, SpendDimensions.DayText(r.Day), r.Value, r.SpendNanos, r.Requests, r.Failures, r.PromptTokens, r.CompletionTokens,
-                r.CacheReadTokens, r.CacheWriteTokens);
+                r.CacheReadTokens, r.CacheWriteTokens, r.CacheHits, r.SavedNanos);
             await upsert.ExecuteNonQueryAsync(ct);
         }
         return written;
@@ -115,7 +117,7 @@ public sealed partial class SqliteSpendStore(string path) : ISpendStore, ISerial
     {
         await using var c = await _db.OpenAsync(ct);
         await using var cmd = SqliteDatabase.Command(c, null, """
-            SELECT value, day, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens FROM spend_rollups
+            SELECT value, day, spend, requests, failures, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, cache_hits, saved FROM spend_rollups
             WHERE dimension=$a AND day >= $b AND day <= $c AND ($d IS NULL OR value=$d) ORDER BY day, value
             """, q.Dimension, SpendDimensions.DayText(q.Start), SpendDimensions.DayText(q.End), q.Value);
         var rows = new List<SpendRollup>();
@@ -125,6 +127,7 @@ public sealed partial class SqliteSpendStore(string path) : ISpendStore, ISerial
             {
                 SpendNanos = r.GetInt64(2), Requests = r.GetInt64(3), Failures = r.GetInt64(4), PromptTokens = r.GetInt64(5),
                 CompletionTokens = r.GetInt64(6), CacheReadTokens = r.GetInt64(7), CacheWriteTokens = r.GetInt64(8),
+                CacheHits = r.GetInt64(9), SavedNanos = r.GetInt64(10),
             });
         return rows;
     }

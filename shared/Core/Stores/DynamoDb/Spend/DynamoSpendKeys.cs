@@ -62,6 +62,8 @@ internal static class DynamoSpendKeys
             CompletionTokens = Long(item, "CompletionTokens"),
             CacheReadTokens = Long(item, "CacheReadTokens"),
             CacheWriteTokens = Long(item, "CacheWriteTokens"),
+            CacheHits = Long(item, "CacheHits"),
+            SavedNanos = Long(item, "SavedNanos"),
         };
 
     public static List<string> Set(Dictionary<string, AttributeValue>? item, string name) =>

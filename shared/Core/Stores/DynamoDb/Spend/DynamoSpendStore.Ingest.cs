@@ -197,6 +197,7 @@ public sealed partial class DynamoSpendStore
             {
                 [":s"] = N(sum.SpendNanos), [":n"] = N(sum.Requests), [":f"] = N(sum.Failures), [":p"] = N(sum.PromptTokens),
                 [":c"] = N(sum.CompletionTokens), [":r"] = N(sum.CacheReadTokens), [":w"] = N(sum.CacheWriteTokens),
+                [":h"] = N(sum.CacheHits), [":v"] = N(sum.SavedNanos),
                 [":ids"] = SS(pending.Select(e => e.Id)),
             };
             var condition = new StringBuilder("attribute_not_exists(Pending) OR (");
@@ -213,7 +214,7 @@ public sealed partial class DynamoSpendStore
                 {
                     TableName = table,
                     Key = key,
-                    UpdateExpression = "ADD SpendNanos :s, Requests :n, Failures :f, PromptTokens :p, CompletionTokens :c, CacheReadTokens :r, CacheWriteTokens :w, Pending :ids",
+                    UpdateExpression = "ADD SpendNanos :s, Requests :n, Failures :f, PromptTokens :p, CompletionTokens :c, CacheReadTokens :r, CacheWriteTokens :w, CacheHits :h, SavedNanos :v, Pending :ids",
                     ConditionExpression = condition.ToString(),
                     ExpressionAttributeValues = values,
                 }, ct);

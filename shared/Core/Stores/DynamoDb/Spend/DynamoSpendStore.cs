@@ -19,7 +19,7 @@ namespace Gateway.Stores.DynamoDb;
 /// holds <c>Applied</c> (string set of <c>dimension|value</c> rollups it is counted in) and <c>Actors</c> (string set of the
 /// ingest calls working on it). A request id is found by a filtered read of the day partitions in the query's range.</para>
 /// <para>Rollups: pk <c>r|{dimension}|{yyyy-MM-dd}</c>, sk <c>v|{value}</c>, numbers SpendNanos (nano-dollars), Requests,
-/// Failures, PromptTokens, CompletionTokens, CacheReadTokens, CacheWriteTokens, and <c>Pending</c>, the string set of
+/// Failures, PromptTokens, CompletionTokens, CacheReadTokens, CacheWriteTokens, CacheHits, SavedNanos (what cache hits saved), and <c>Pending</c>, the string set of
 /// event ids counted but not yet known to their log item.</para>
 /// <para>Ingest uses single-item conditional writes only (dynalite has no TransactWriteItems): (1) claim: read the batch's
 /// per-key items (consistent BatchGetItem, 100 a call); put each missing one on <c>attribute_not_exists(pk)</c> with
@@ -140,7 +140,7 @@ public sealed partial class DynamoSpendStore(IAmazonDynamoDB db, string table, s
                 {
                     [":pk"] = S(pk), [":v"] = S(q.Value is { } v ? RollupSort(v) : ValuePrefix),
                 },
-                ProjectionExpression = "sk, SpendNanos, Requests, Failures, PromptTokens, CompletionTokens, CacheReadTokens, CacheWriteTokens",
+                ProjectionExpression = "sk, SpendNanos, Requests, Failures, PromptTokens, CompletionTokens, CacheReadTokens, CacheWriteTokens, CacheHits, SavedNanos",
                 ConsistentRead = true,
             };
             do

@@ -89,6 +89,8 @@ internal static class TableSpendKeys
         ["CompletionTokens"] = r.CompletionTokens,
         ["CacheReadTokens"] = r.CacheReadTokens,
         ["CacheWriteTokens"] = r.CacheWriteTokens,
+        ["CacheHits"] = r.CacheHits,
+        ["SavedNanos"] = r.SavedNanos,
     };
 
     public static SpendRollup ReadRollup(string dimension, DateOnly day, TableEntity e) => new(dimension, e.GetString("Value") ?? "", day)
@@ -100,6 +102,8 @@ internal static class TableSpendKeys
         CompletionTokens = L(e, "CompletionTokens"),
         CacheReadTokens = L(e, "CacheReadTokens"),
         CacheWriteTokens = L(e, "CacheWriteTokens"),
+        CacheHits = L(e, "CacheHits"),
+        SavedNanos = L(e, "SavedNanos"),
     };
 
     private static long L(TableEntity e, string name) => e.GetInt64(name) ?? 0;

@@ -18,7 +18,7 @@ namespace Gateway.Stores.Tables;
 /// event's claim and carries <c>Done</c> once its rollups are all applied. A request id is found by a filtered read of the
 /// day partitions in the query's range (no third row).</para>
 /// <para><c>{prefix}spendrollups</c>: partition <c>{dimension}|{yyyy-MM-dd}</c>, one row <c>v|{escaped value}</c> per value
-/// (SpendNanos, Requests, Failures, PromptTokens, CompletionTokens, CacheReadTokens, CacheWriteTokens as Int64; spend in
+/// (SpendNanos, Requests, Failures, PromptTokens, CompletionTokens, CacheReadTokens, CacheWriteTokens, CacheHits, SavedNanos as Int64; money in
 /// nano-dollars) and one marker row <c>m|{escaped value}|{escaped id}</c> per event counted in it.</para>
 /// <para>Ingest, exact under redelivery and concurrent consumers with no cross-partition transaction: (1) claim: add the
 /// per-key rows (one entity-group transaction per partition; 409 means already there, then read which rows exist and
