@@ -11,6 +11,7 @@ namespace Gateway.Metrics;
 public sealed class GatewayMetrics : ICallHook
 {
     private static readonly string[] CallLabels = ["end_user", "hashed_api_key", "api_key_alias", "model", "team", "team_alias", "user"];
+    private static readonly string[] TokenLabels = ["end_user", "hashed_api_key", "api_key_alias", "requested_model", "team", "team_alias", "user", "model"];
     private static readonly string[] ProxyLabels = ["end_user", "hashed_api_key", "api_key_alias", "requested_model", "team", "team_alias", "user", "status_code"];
     private static readonly string[] FailedLabels = ["end_user", "hashed_api_key", "api_key_alias", "requested_model", "team", "team_alias", "user", "exception_status", "exception_class"];
     private static readonly string[] DeploymentLabels = ["litellm_model_name", "model_id", "api_base", "api_provider", "requested_model"];
@@ -18,9 +19,9 @@ public sealed class GatewayMetrics : ICallHook
 
     public MetricFamily Requests { get; } = new("litellm_requests_metric", "Calls settled, by key, team and model group.", "counter", CallLabels);
     public MetricFamily Spend { get; } = new("litellm_spend_metric", "Spend in USD.", "counter", CallLabels);
-    public MetricFamily TotalTokens { get; } = new("litellm_total_tokens_metric", "Input plus output tokens.", "counter", CallLabels);
-    public MetricFamily InputTokens { get; } = new("litellm_input_tokens_metric", "Input tokens.", "counter", CallLabels);
-    public MetricFamily OutputTokens { get; } = new("litellm_output_tokens_metric", "Output tokens.", "counter", CallLabels);
+    public MetricFamily TotalTokens { get; } = new("litellm_total_tokens_metric", "Input plus output tokens.", "counter", TokenLabels);
+    public MetricFamily InputTokens { get; } = new("litellm_input_tokens_metric", "Input tokens.", "counter", TokenLabels);
+    public MetricFamily OutputTokens { get; } = new("litellm_output_tokens_metric", "Output tokens.", "counter", TokenLabels);
     public MetricFamily ProxyTotal { get; } = new("litellm_proxy_total_requests_metric", "Admitted calls by status code.", "counter", ProxyLabels);
     public MetricFamily ProxyFailed { get; } = new("litellm_proxy_failed_requests_metric", "Admitted calls that failed.", "counter", FailedLabels);
     public MetricFamily DeploymentSuccess { get; } = new("litellm_deployment_success_responses", "Successful answers from a deployment.", "counter", DeploymentLabels);
@@ -29,7 +30,7 @@ public sealed class GatewayMetrics : ICallHook
     public MetricFamily TotalLatency { get; } = new("litellm_request_total_latency_metric", "Seconds from request to settle.", "histogram", CallLabels, LatencyBuckets);
     public MetricFamily ApiLatency { get; } = new("litellm_llm_api_latency_metric", "Seconds spent waiting on upstreams.", "histogram", CallLabels, LatencyBuckets);
     public MetricFamily OverheadLatency { get; } = new("litellm_overhead_latency_metric", "Seconds the gateway added.", "histogram", CallLabels, LatencyBuckets);
-    public MetricFamily CacheHits { get; } = new("gateway_cache_hits_total", "Calls answered from the response cache.", "counter", CallLabels);
+    public MetricFamily CacheHits { get; } = new("gateway_cache_hits", "Calls answered from the response cache.", "counter", CallLabels);
     public MetricFamily CacheSaved { get; } = new("gateway_cache_saved_spend", "Spend in USD the response cache saved.", "counter", CallLabels);
 
     private MetricFamily[] All => [Requests, Spend, TotalTokens, InputTokens, OutputTokens, ProxyTotal, ProxyFailed, DeploymentSuccess,
@@ -48,9 +49,10 @@ public sealed class GatewayMetrics : ICallHook
         string[] labels = ["", hash, alias, model, team, teamAlias, ""];
         Requests.Add(1, labels);
         Spend.Add((double)outcome.Cost, labels);
-        InputTokens.Add(outcome.Usage.PromptTokens, labels);
-        OutputTokens.Add(outcome.Usage.CompletionTokens, labels);
-        TotalTokens.Add(outcome.Usage.PromptTokens + outcome.Usage.CompletionTokens, labels);
+        string[] tokenLabels = ["", hash, alias, model, team, teamAlias, "", model];
+        InputTokens.Add(outcome.Usage.PromptTokens, tokenLabels);
+        OutputTokens.Add(outcome.Usage.CompletionTokens, tokenLabels);
+        TotalTokens.Add(outcome.Usage.PromptTokens + outcome.Usage.CompletionTokens, tokenLabels);
         var status = outcome.Error?.Status ?? 200;
         ProxyTotal.Add(1, ["", hash, alias, model, team, teamAlias, "", Code(status)]);
         if (outcome.Error is { } e) ProxyFailed.Add(1, ["", hash, alias, model, team, teamAlias, "", Code(status), e.Type]);

@@ -8,9 +8,12 @@ namespace Gateway.Metrics;
 /// One Prometheus metric (counter or histogram) and its series, keyed by the label values. A series is an array of
 /// longs updated with <see cref="Interlocked"/>; values with a fraction (spend, seconds) are kept in micro-units.
 /// Callers only pass label values drawn from bounded sets (configured groups, key hashes and aliases), never request data.
+/// A counter is exposed as <c>{name}_total</c>, as LiteLLM's Python client does, so existing dashboards and alerts match.
 /// </summary>
-public sealed class MetricFamily(string name, string help, string type, string[] labels, double[]? buckets = null)
+public sealed class MetricFamily(string baseName, string help, string type, string[] labels, double[]? buckets = null)
 {
+    private readonly string name = type == "counter" ? baseName + "_total" : baseName;
+
     private const double Micro = 1_000_000d;
     private readonly ConcurrentDictionary<string, long[]> _series = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string[]> _values = new(StringComparer.Ordinal);

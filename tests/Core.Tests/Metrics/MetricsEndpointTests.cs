@@ -71,23 +71,23 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
         var m = PrometheusText.Parse(await ScrapeAsync(gw, key: null));
         var settled = ok + failed;
-        Assert.Equal(settled, m.Sum("litellm_requests_metric"));
-        Assert.Equal(settled, m.Sum("litellm_proxy_total_requests_metric"));
-        Assert.Equal(ok, m.Sum("litellm_proxy_total_requests_metric", s => s.Labels["status_code"] == "200"));
-        Assert.Equal(failed, m.Sum("litellm_proxy_failed_requests_metric"));
+        Assert.Equal(settled, m.Sum("litellm_requests_metric_total"));
+        Assert.Equal(settled, m.Sum("litellm_proxy_total_requests_metric_total"));
+        Assert.Equal(ok, m.Sum("litellm_proxy_total_requests_metric_total", s => s.Labels["status_code"] == "200"));
+        Assert.Equal(failed, m.Sum("litellm_proxy_failed_requests_metric_total"));
         foreach (var (code, n) in failedStatuses)
-            Assert.Equal(n, m.Sum("litellm_proxy_failed_requests_metric", s => s.Labels["exception_status"] == code));
-        Assert.Equal(input, m.Sum("litellm_input_tokens_metric"));
-        Assert.Equal(output, m.Sum("litellm_output_tokens_metric"));
-        Assert.Equal(input + output, m.Sum("litellm_total_tokens_metric"));
-        Assert.Equal((double)cost, m.Sum("litellm_spend_metric"), 6);
-        Assert.Equal(settled, m.Sum("litellm_deployment_total_requests"));
-        Assert.Equal(ok, m.Sum("litellm_deployment_success_responses"));
-        Assert.Equal(failed, m.Sum("litellm_deployment_failure_responses"));
+            Assert.Equal(n, m.Sum("litellm_proxy_failed_requests_metric_total", s => s.Labels["exception_status"] == code));
+        Assert.Equal(input, m.Sum("litellm_input_tokens_metric_total"));
+        Assert.Equal(output, m.Sum("litellm_output_tokens_metric_total"));
+        Assert.Equal(input + output, m.Sum("litellm_total_tokens_metric_total"));
+        Assert.Equal((double)cost, m.Sum("litellm_spend_metric_total"), 6);
+        Assert.Equal(settled, m.Sum("litellm_deployment_total_requests_total"));
+        Assert.Equal(ok, m.Sum("litellm_deployment_success_responses_total"));
+        Assert.Equal(failed, m.Sum("litellm_deployment_failure_responses_total"));
         foreach (var h in new[] { "litellm_request_total_latency_metric", "litellm_llm_api_latency_metric", "litellm_overhead_latency_metric" })
             Assert.Equal(settled, m.Sum(h + "_count"));
-        Assert.All(m.Of("litellm_requests_metric"), s => Assert.Equal("capped", s.Labels["model"]));
-        Assert.All(m.Of("litellm_deployment_total_requests"), s => Assert.Equal("openai", s.Labels["api_provider"]));
+        Assert.All(m.Of("litellm_requests_metric_total"), s => Assert.Equal("capped", s.Labels["model"]));
+        Assert.All(m.Of("litellm_deployment_total_requests_total"), s => Assert.Equal("openai", s.Labels["api_provider"]));
     }
 
     [Fact]
@@ -111,15 +111,15 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.All(series.Where(s => s.Labels.ContainsKey("model")), s => Assert.Equal("capped", s.Labels["model"]));
         Assert.All(series.Where(s => s.Labels.ContainsKey("requested_model")), s => Assert.Equal("capped", s.Labels["requested_model"]));
         Assert.All(series.Where(s => s.Labels.ContainsKey("end_user")), s => Assert.Equal("", s.Labels["end_user"]));
-        Assert.Single(m.Of("litellm_requests_metric"));
-        Assert.Equal(5, m.Sum("litellm_requests_metric"));
+        Assert.Single(m.Of("litellm_requests_metric_total"));
+        Assert.Equal(5, m.Sum("litellm_requests_metric_total"));
     }
 
     [Fact]
     public async Task Metrics_are_open_on_loopback_and_need_the_master_key_when_required()
     {
         await using (var open = await _up.GatewayAsync())
-            Assert.Contains("# TYPE litellm_requests_metric counter", await ScrapeAsync(open, key: null));
+            Assert.Contains("# TYPE litellm_requests_metric_total counter", await ScrapeAsync(open, key: null));
 
         var yaml = Yaml.Config(extraModels: _up.Models, extraGeneral: "  require_auth_for_metrics_endpoint: true");
         await using var gw = await TestGateway.StartAsync(yaml, new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = KeyGateway.NewStorePath() });
