@@ -15,6 +15,7 @@ public sealed class GatewayMetrics : ICallHook
     private static readonly string[] ProxyLabels = ["end_user", "hashed_api_key", "api_key_alias", "requested_model", "team", "team_alias", "user", "status_code"];
     private static readonly string[] FailedLabels = ["end_user", "hashed_api_key", "api_key_alias", "requested_model", "team", "team_alias", "user", "exception_status", "exception_class"];
     private static readonly string[] DeploymentLabels = ["litellm_model_name", "model_id", "api_base", "api_provider", "requested_model"];
+    private static readonly string[] FallbackLabels = ["requested_model", "fallback_model", "hashed_api_key", "api_key_alias", "team", "team_alias", "exception_status", "exception_class"];
     private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
     public MetricFamily Requests { get; } = new("litellm_requests_metric", "Calls settled, by key, team and model group.", "counter", CallLabels);
@@ -27,6 +28,8 @@ public sealed class GatewayMetrics : ICallHook
     public MetricFamily DeploymentSuccess { get; } = new("litellm_deployment_success_responses", "Successful answers from a deployment.", "counter", DeploymentLabels);
     public MetricFamily DeploymentFailure { get; } = new("litellm_deployment_failure_responses", "Failed calls whose last attempt was on a deployment.", "counter", DeploymentLabels);
     public MetricFamily DeploymentTotal { get; } = new("litellm_deployment_total_requests", "Calls settled on a deployment.", "counter", DeploymentLabels);
+    public MetricFamily SuccessfulFallbacks { get; } = new("litellm_deployment_successful_fallbacks", "Calls a fallback model group answered.", "counter", FallbackLabels);
+    public MetricFamily FailedFallbacks { get; } = new("litellm_deployment_failed_fallbacks", "Calls that failed on a fallback model group.", "counter", FallbackLabels);
     public MetricFamily TotalLatency { get; } = new("litellm_request_total_latency_metric", "Seconds from request to settle.", "histogram", CallLabels, LatencyBuckets);
     public MetricFamily ApiLatency { get; } = new("litellm_llm_api_latency_metric", "Seconds spent waiting on upstreams.", "histogram", CallLabels, LatencyBuckets);
     public MetricFamily OverheadLatency { get; } = new("litellm_overhead_latency_metric", "Seconds the gateway added.", "histogram", CallLabels, LatencyBuckets);
@@ -34,7 +37,7 @@ public sealed class GatewayMetrics : ICallHook
     public MetricFamily CacheSaved { get; } = new("gateway_cache_saved_spend", "Spend in USD the response cache saved.", "counter", CallLabels);
 
     private MetricFamily[] All => [Requests, Spend, TotalTokens, InputTokens, OutputTokens, ProxyTotal, ProxyFailed, DeploymentSuccess,
-        DeploymentFailure, DeploymentTotal, TotalLatency, ApiLatency, OverheadLatency, CacheHits, CacheSaved];
+        DeploymentFailure, DeploymentTotal, SuccessfulFallbacks, FailedFallbacks, TotalLatency, ApiLatency, OverheadLatency, CacheHits, CacheSaved];
 
     public ValueTask<HookAnswer?> BeforeCallAsync(ModelCall call, CancellationToken ct) => ValueTask.FromResult<HookAnswer?>(null);
 
@@ -66,6 +69,10 @@ public sealed class GatewayMetrics : ICallHook
             string[] dl = [d.Config.UpstreamModel, d.Config.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), d.Config.ApiBase ?? "", d.Config.Provider, model];
             DeploymentTotal.Add(1, dl);
             (outcome.Succeeded ? DeploymentSuccess : DeploymentFailure).Add(1, dl);
+            // The call ended on another group than the one resolved: a fallback (the group names are configured, so bounded).
+            if (d.Config.ModelName != model)
+                (outcome.Succeeded ? SuccessfulFallbacks : FailedFallbacks).Add(1,
+                    [model, d.Config.ModelName, hash, alias, team, teamAlias, outcome.Error is null ? "" : Code(status), outcome.Error?.Type ?? ""]);
         }
         var timing = call.Timing;
         var total = timing.Elapsed.TotalSeconds;

@@ -91,6 +91,34 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fallback_that_answers_and_one_that_fails_are_each_counted_once()
+    {
+        var yaml = Yaml.Config(extraModels: _up.Models) + "\nrouter_settings:\n  fallbacks: [{\"capped\": [\"ignoring\"]}]\n";
+        await using var gw = await TestGateway.StartAsync(yaml, new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = KeyGateway.NewStorePath() });
+        var broken = new Func<HttpContext, RecordedRequest, Task>(async (ctx, _) =>
+        {
+            ctx.Response.StatusCode = 500;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.WriteAsync("""{"error":{"message":"upstream broke","type":"server_error","param":null,"code":null}}""");
+        });
+        var ignoring = _up.Ignoring.Handler;
+        _up.Honest.Handler = broken;
+        using (var r = await gw.CallAsync(gw.MasterKey!, "capped")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        _up.Ignoring.Handler = broken;
+        using (var r = await gw.CallAsync(gw.MasterKey!, "capped")) Assert.NotEqual(HttpStatusCode.OK, r.StatusCode);
+        _up.Ignoring.Handler = ignoring;
+
+        var m = PrometheusText.Parse(await ScrapeAsync(gw, key: null));
+        var ok = Assert.Single(m.Of("litellm_deployment_successful_fallbacks_total"));
+        Assert.Equal(1, ok.Value);
+        Assert.Equal(("capped", "ignoring"), (ok.Labels["requested_model"], ok.Labels["fallback_model"]));
+        var failed = Assert.Single(m.Of("litellm_deployment_failed_fallbacks_total"));
+        Assert.Equal(1, failed.Value);
+        Assert.Equal("ignoring", failed.Labels["fallback_model"]);
+        Assert.NotEqual("", failed.Labels["exception_class"]);
+    }
+
+    [Fact]
     public async Task Crafted_models_and_users_create_no_series_beyond_the_configured_groups()
     {
         await using var gw = await _up.GatewayAsync();
