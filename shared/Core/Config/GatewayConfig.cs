@@ -47,6 +47,9 @@ public sealed record GatewayConfig
     /// <summary><c>general_settings.disable_spend_logs</c>: calls are counted in rollups and budgets, but no log of each is kept.</summary>
     public bool DisableSpendLogs { get; init; }
 
+    /// <summary><c>general_settings.require_auth_for_metrics_endpoint</c>: <c>/metrics</c> needs the master key even on loopback.</summary>
+    public bool RequireAuthForMetrics { get; init; }
+
     /// <summary><c>general_settings.alerting</c>: the alert channels named (<c>slack</c>, <c>webhook</c>, ...), kept for the alerts work.</summary>
     public IReadOnlyList<string> Alerting { get; init; } = [];
 

@@ -64,6 +64,7 @@ public static class GatewayConfigLoader
             SpendBodies = general.SpendBodies,
             JsonLogs = litellm.JsonLogs,
             DisableSpendLogs = general.DisableSpendLogs,
+            RequireAuthForMetrics = general.RequireAuthForMetrics,
             Alerting = general.Alerting,
             SpendLogRetention = general.SpendLogRetention,
             UnpricedModels = general.UnpricedModels,

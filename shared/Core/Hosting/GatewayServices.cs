@@ -48,6 +48,9 @@ public static class GatewayServices
         services.AddSingleton<IRequestAuthenticator>(sp => new MasterKeyAuthenticator(config.MasterKey, sp.GetRequiredService<Keys.KeyCache>()));
         services.AddSingleton<Tokens.TokenCounters>();
         services.AddResponseCache(config);
+        services.AddSingleton<Metrics.GatewayMetrics>();
+        services.AddSingleton<Pipeline.ICallHook>(sp => sp.GetRequiredService<Metrics.GatewayMetrics>());
+        services.AddSingleton<Metrics.MetricsEndpoint>();
         services.AddSingleton<Pipeline.CallPipeline>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();
@@ -82,6 +85,7 @@ public static class GatewayServices
         app.MapPost("/v1/messages/count_tokens", messages.CountTokensAsync);
         app.MapGet("/model/info", models.InfoAsync);
         app.MapGet("/v1/model/info", models.InfoAsync);
+        app.MapGet("/metrics", app.Services.GetRequiredService<Metrics.MetricsEndpoint>().HandleAsync);
         app.MapGet("/health/liveliness", health.LivenessAsync);
         app.MapGet("/health/liveness", health.LivenessAsync);
         app.MapGet("/health/readiness", health.ReadinessAsync);

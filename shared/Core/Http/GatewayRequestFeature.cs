@@ -49,6 +49,10 @@ public sealed class GatewayRequestFeature
         _upstreamSince = 0;
     }
 
+    /// <summary>Time since the request arrived, and the part of it spent waiting on upstreams.</summary>
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_start);
+    public TimeSpan UpstreamTime => Stopwatch.GetElapsedTime(0, _upstreamTicks);
+
     public double OverheadMilliseconds =>
         Stopwatch.GetElapsedTime(_start).TotalMilliseconds - Stopwatch.GetElapsedTime(0, _upstreamTicks).TotalMilliseconds;
 

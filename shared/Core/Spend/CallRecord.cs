@@ -113,6 +113,9 @@ public sealed class CallRecord
     private bool _cacheHit;
     private decimal _saved;
 
+    /// <summary>What a cache hit saved (its original cost); 0 otherwise.</summary>
+    public decimal Saved => _saved;
+
     /// <summary>Writes the event of a call that ended without usage: with the error an error writer noted, else <paramref name="fallback"/>.</summary>
     public Task EmitFailureAsync(GatewayException fallback)
     {

@@ -245,4 +245,17 @@ public static class CraftedBodies
         yield return Chat("escaped cache key beside the allowed one", $"{{\"model\":\"{Allowed}\",{Msgs},\"cache\":{{\"no-cache\":true}},\"c\\u0061che\":{{\"ttl\":600}}}}");
         yield return Chat("cache object on the forbidden model", $"{{\"model\":\"{Forbidden}\",{Msgs},\"cache\":{{\"no-cache\":true}}}}");
     }
+
+    /// <summary>
+    /// Bodies that try to mint new metric series: made-up models, a label-breaking model name, and end users and
+    /// metadata that would each be a series if copied into labels. Sent to a gateway serving <paramref name="model"/>.
+    /// </summary>
+    public static IEnumerable<Crafted> MetricLabelFloods(string model)
+    {
+        for (var i = 0; i < 5; i++)
+            yield return Chat($"made-up model {i}", $"{{\"model\":\"no-such-model-{i}\",{Msgs}}}");
+        yield return Chat("model name that breaks a label", $"{{\"model\":\"x\\\"}} 1\\nfake_metric 9\",{Msgs}}}");
+        for (var i = 0; i < 5; i++)
+            yield return Chat($"end user {i}", $"{{\"model\":\"{model}\",{Msgs},\"user\":\"flood-user-{i}\",\"metadata\":{{\"request_id\":\"r{i}\"}}}}");
+    }
 }

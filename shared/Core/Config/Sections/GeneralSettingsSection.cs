@@ -15,6 +15,7 @@ internal sealed record GeneralSettings
     public Spend.Retention.SpendLogRetention SpendLogRetention { get; init; } = Spend.Retention.SpendLogRetention.Default;
     public Pricing.UnpricedModelPolicy UnpricedModels { get; init; }
     public bool DisableSpendLogs { get; init; }
+    public bool RequireAuthForMetrics { get; init; }
     public IReadOnlyList<string> Alerting { get; init; } = [];
 }
 
@@ -31,7 +32,7 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
     private static readonly HashSet<string> Keys =
     [
         "master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
-        "disable_spend_logs", "alerting", "alerting_threshold", "unpriced_model_policy",
+        "disable_spend_logs", "require_auth_for_metrics_endpoint", "alerting", "alerting_threshold", "unpriced_model_policy",
         Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey, .. DatabaseKeys,
     ];
 
@@ -68,6 +69,8 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
         }
         if (fields.OptionalBool(general, "disable_spend_logs", "general_settings.disable_spend_logs") == true)
             settings = settings with { DisableSpendLogs = true };
+        if (fields.OptionalBool(general, "require_auth_for_metrics_endpoint", "general_settings.require_auth_for_metrics_endpoint") == true)
+            settings = settings with { RequireAuthForMetrics = true };
         settings = settings with { Alerting = ReadAlerting(general) };
         var database = DatabaseKeys.Where(k => YamlFields.Child(general, k) is not null).ToList();
         if (database.Count > 0)
