@@ -66,7 +66,7 @@ public sealed class GatewayMetrics : ICallHook
         }
         else if (call.Record?.Served is { } d)
         {
-            string[] dl = [d.Config.UpstreamModel, d.Config.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), d.Config.ApiBase ?? "", d.Config.Provider, model];
+            string[] dl = [d.Config.UpstreamModel, d.Config.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), ApiBaseLabel.Of(d.Config.ApiBase), d.Config.Provider, model];
             DeploymentTotal.Add(1, dl);
             (outcome.Succeeded ? DeploymentSuccess : DeploymentFailure).Add(1, dl);
             // The call ended on another group than the one resolved: a fallback (the group names are configured, so bounded).
