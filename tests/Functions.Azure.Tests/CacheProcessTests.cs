@@ -98,11 +98,6 @@ public abstract class CacheProcessTests : IAsyncLifetime
         Assert.True(r.IsSuccessStatusCode, text + "\n" + gateway.Output);
         return (r.Headers, JsonDocument.Parse(text).RootElement.Clone());
     }
-
-    protected static string Required(string name, string what) =>
-        Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : throw new InvalidOperationException($"{name} is not set: run the tests through ./test.sh, which starts {what}.");
-
-    protected static string UniquePrefix() => "c" + Guid.NewGuid().ToString("N")[..12];
 }
 
 public sealed class SqliteCacheProcessTests : CacheProcessTests
@@ -112,23 +107,10 @@ public sealed class SqliteCacheProcessTests : CacheProcessTests
 
 public sealed class TablesCacheProcessTests : CacheProcessTests
 {
-    protected override Dictionary<string, string> StoreEnvironment() => new()
-    {
-        ["GATEWAY_STORE"] = "tables",
-        ["GATEWAY_TABLES_CONNECTION_STRING"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"TableEndpoint={Required("GATEWAY_TEST_AZURITE_TABLES", "Azurite")};",
-        ["GATEWAY_TABLE_PREFIX"] = UniquePrefix(),
-    };
+    protected override Dictionary<string, string> StoreEnvironment() => ProcessStores.Tables();
 }
 
 public sealed class DynamoDbCacheProcessTests : CacheProcessTests
 {
-    protected override Dictionary<string, string> StoreEnvironment() => new()
-    {
-        ["GATEWAY_STORE"] = "dynamodb",
-        ["GATEWAY_DYNAMODB_ENDPOINT"] = Required("GATEWAY_TEST_DYNALITE", "dynalite"),
-        ["AWS_REGION"] = "us-east-1",
-        ["GATEWAY_TABLE_PREFIX"] = UniquePrefix(),
-    };
+    protected override Dictionary<string, string> StoreEnvironment() => ProcessStores.DynamoDb();
 }

@@ -125,11 +125,6 @@ public abstract class KeyLimitProcessTests : IAsyncLifetime
         start.SetResult();
         return await Task.WhenAll(calls);
     }
-
-    protected static string Required(string name, string what) =>
-        Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : throw new InvalidOperationException($"{name} is not set: run the tests through ./test.sh, which starts {what}.");
-
-    protected static string UniquePrefix() => "p" + Guid.NewGuid().ToString("N")[..12];
 }
 
 public sealed class SqliteKeyLimitProcessTests : KeyLimitProcessTests
@@ -139,23 +134,10 @@ public sealed class SqliteKeyLimitProcessTests : KeyLimitProcessTests
 
 public sealed class TablesKeyLimitProcessTests : KeyLimitProcessTests
 {
-    protected override Dictionary<string, string> StoreEnvironment(string workDir) => new()
-    {
-        ["GATEWAY_STORE"] = "tables",
-        ["GATEWAY_TABLES_CONNECTION_STRING"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"TableEndpoint={Required("GATEWAY_TEST_AZURITE_TABLES", "Azurite")};",
-        ["GATEWAY_TABLE_PREFIX"] = UniquePrefix(),
-    };
+    protected override Dictionary<string, string> StoreEnvironment(string workDir) => ProcessStores.Tables();
 }
 
 public sealed class DynamoDbKeyLimitProcessTests : KeyLimitProcessTests
 {
-    protected override Dictionary<string, string> StoreEnvironment(string workDir) => new()
-    {
-        ["GATEWAY_STORE"] = "dynamodb",
-        ["GATEWAY_DYNAMODB_ENDPOINT"] = Required("GATEWAY_TEST_DYNALITE", "dynalite"),
-        ["AWS_REGION"] = "us-east-1",
-        ["GATEWAY_TABLE_PREFIX"] = UniquePrefix(),
-    };
+    protected override Dictionary<string, string> StoreEnvironment(string workDir) => ProcessStores.DynamoDb();
 }

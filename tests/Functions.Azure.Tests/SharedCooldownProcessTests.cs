@@ -138,29 +138,10 @@ public sealed class SqliteSharedCooldownProcessTests(ITestOutputHelper output) :
 
 public sealed class TablesSharedCooldownProcessTests(ITestOutputHelper output) : SharedCooldownProcessTests(output)
 {
-    protected override Dictionary<string, string> StoreEnvironment(string workDir) => new()
-    {
-        ["GATEWAY_STORE"] = "tables",
-        ["GATEWAY_TABLES_CONNECTION_STRING"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"TableEndpoint={Required("GATEWAY_TEST_AZURITE_TABLES", "Azurite")};",
-        ["GATEWAY_TABLE_PREFIX"] = "c" + Guid.NewGuid().ToString("N")[..12],
-    };
-
-    private static string Required(string name, string what) =>
-        Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : throw new InvalidOperationException($"{name} is not set: run the tests through ./test.sh, which starts {what}.");
+    protected override Dictionary<string, string> StoreEnvironment(string workDir) => ProcessStores.Tables();
 }
 
 public sealed class DynamoDbSharedCooldownProcessTests(ITestOutputHelper output) : SharedCooldownProcessTests(output)
 {
-    protected override Dictionary<string, string> StoreEnvironment(string workDir) => new()
-    {
-        ["GATEWAY_STORE"] = "dynamodb",
-        ["GATEWAY_DYNAMODB_ENDPOINT"] = Environment.GetEnvironmentVariable("GATEWAY_TEST_DYNALITE") is { Length: > 0 } v ? v
-            : throw new InvalidOperationException("GATEWAY_TEST_DYNALITE is not set: run the tests through ./test.sh, which starts dynalite."),
-        ["AWS_REGION"] = "us-east-1",
-        ["AWS_ACCESS_KEY_ID"] = "test",
-        ["AWS_SECRET_ACCESS_KEY"] = "test",
-        ["GATEWAY_TABLE_PREFIX"] = "c" + Guid.NewGuid().ToString("N")[..12],
-    };
+    protected override Dictionary<string, string> StoreEnvironment(string workDir) => ProcessStores.DynamoDb();
 }

@@ -12,23 +12,8 @@ namespace Gateway.Tests.Budgets;
 /// alone over the budget is refused up front; under 50 concurrent callers the budget stops at its limit, never above,
 /// and serves more calls than <c>reserve</c> on the same load.
 /// </summary>
-public sealed class CapModeTests : IAsyncLifetime
+public sealed class CapModeTests : BudgetGatewayTest
 {
-    private BudgetUpstream _up = null!;
-    private TestGateway _gw = null!;
-
-    public async Task InitializeAsync()
-    {
-        _up = await BudgetUpstream.StartAsync();
-        _gw = await _up.GatewayAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gw.DisposeAsync();
-        await _up.DisposeAsync();
-    }
-
     /// <summary>What a body's worst-case input costs, as admission estimates it (a third of its bytes, in tokens).</summary>
     private static decimal InputCost(string body) => (Encoding.UTF8.GetByteCount(body) + 2) / 3 * 0.000001m;
 
@@ -37,37 +22,37 @@ public sealed class CapModeTests : IAsyncLifetime
     [Fact]
     public async Task A_call_whose_worst_case_does_not_fit_is_lowered_to_what_is_left_and_says_so()
     {
-        var key = await _gw.GenerateAsync("""{"max_budget":0.01}""");
+        var key = await Gw.GenerateAsync("""{"max_budget":0.01}""");
         var body = Body("capped", ",\"max_tokens\":100");
         using var r = await SendAsync(key, body);
 
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var expected = (int)decimal.Floor((0.01m - InputCost(body)) / BudgetUpstream.OutputPrice);
         Assert.Equal(expected.ToString(), r.Headers.GetValues("x-gateway-max-tokens-capped").Single());
-        Assert.Equal(expected, BudgetUpstream.CapOf(_up.Honest.Last));
-        var events = await _gw.SpendEventsAsync(key, 1);
+        Assert.Equal(expected, BudgetUpstream.CapOf(Up.Honest.Last));
+        var events = await Gw.SpendEventsAsync(key, 1);
         Assert.Equal(expected, events.Single().GetProperty("max_tokens_capped").GetInt32());
 
         // A call that fits is not lowered: no header, the client's own cap upstream, no capped field.
-        var roomy = await _gw.GenerateAsync("""{"max_budget":1}""");
+        var roomy = await Gw.GenerateAsync("""{"max_budget":1}""");
         using var fits = await SendAsync(roomy, body);
         Assert.False(fits.Headers.Contains("x-gateway-max-tokens-capped"));
-        Assert.Equal(100, BudgetUpstream.CapOf(_up.Honest.Last));
-        Assert.False((await _gw.SpendEventsAsync(roomy, 1)).Single().TryGetProperty("max_tokens_capped", out _));
+        Assert.Equal(100, BudgetUpstream.CapOf(Up.Honest.Last));
+        Assert.False((await Gw.SpendEventsAsync(roomy, 1)).Single().TryGetProperty("max_tokens_capped", out _));
     }
 
     [Fact]
     public async Task Without_a_client_cap_the_lowered_cap_is_added_in_the_field_the_model_takes()
     {
-        var key = await _gw.GenerateAsync("""{"max_budget":0.01}""");
+        var key = await Gw.GenerateAsync("""{"max_budget":0.01}""");
         using (var chat = await SendAsync(key, Body("capped"))) Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
-        var sent = JsonDocument.Parse(_up.Honest.Last.Body).RootElement;
+        var sent = JsonDocument.Parse(Up.Honest.Last.Body).RootElement;
         Assert.True(sent.TryGetProperty("max_tokens", out _));
         Assert.False(sent.TryGetProperty("max_completion_tokens", out _));
 
         // OpenAI's reasoning models refuse max_tokens: the cap goes in max_completion_tokens.
         using (var reasoning = await SendAsync(key, Body("reasoning"))) Assert.Equal(HttpStatusCode.OK, reasoning.StatusCode);
-        sent = JsonDocument.Parse(_up.Honest.Last.Body).RootElement;
+        sent = JsonDocument.Parse(Up.Honest.Last.Body).RootElement;
         Assert.False(sent.TryGetProperty("max_tokens", out _));
         Assert.True(sent.GetProperty("max_completion_tokens").GetInt32() is > 0 and < 10);
     }
@@ -75,11 +60,11 @@ public sealed class CapModeTests : IAsyncLifetime
     [Fact]
     public async Task Both_output_caps_are_lowered_so_no_adapter_reads_the_larger()
     {
-        var key = await _gw.GenerateAsync("""{"max_budget":0.01}""");
+        var key = await Gw.GenerateAsync("""{"max_budget":0.01}""");
         using var r = await SendAsync(key, Body("capped", ",\"max_completion_tokens\":90,\"max_tokens\":100000"));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var cap = int.Parse(r.Headers.GetValues("x-gateway-max-tokens-capped").Single());
-        var sent = JsonDocument.Parse(_up.Honest.Last.Body).RootElement;
+        var sent = JsonDocument.Parse(Up.Honest.Last.Body).RootElement;
         Assert.Equal(cap, sent.GetProperty("max_tokens").GetInt32());
         Assert.Equal(cap, sent.GetProperty("max_completion_tokens").GetInt32());
     }
@@ -89,15 +74,15 @@ public sealed class CapModeTests : IAsyncLifetime
     {
         // Mirrors LiteLLM's over-budget key tests (tests/test_keys.py test_key_crossing_budget refuses the call after the
         // crossing one); in cap mode a call that could not pay for even one output token never reaches the upstream.
-        var key = await _gw.GenerateAsync("""{"max_budget":0.004}""");
+        var key = await Gw.GenerateAsync("""{"max_budget":0.004}""");
         var body = Body("capped").Replace("\"hi\"", JsonSerializer.Serialize(new string('x', 15000)));
         Assert.True(InputCost(body) > 0.004m);
         using var r = await SendAsync(key, body);
 
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Equal("budget_exceeded", (await KeyGateway.ErrorOf(r)).GetProperty("type").GetString());
-        Assert.Empty(_up.Honest.Requests);
-        var info = await _gw.InfoAsync(key);
+        Assert.Empty(Up.Honest.Requests);
+        var info = await Gw.InfoAsync(key);
         Assert.Equal(0m, info.GetProperty("spend").GetDecimal());
         Assert.Equal(0m, info.GetProperty("reserved_spend").GetDecimal());
 
@@ -109,8 +94,8 @@ public sealed class CapModeTests : IAsyncLifetime
     [Fact]
     public async Task Fifty_callers_stop_at_the_budget_never_above_and_cap_serves_more_calls_than_reserve()
     {
-        var capKey = await _gw.GenerateAsync("""{"max_budget":0.5}""");
-        var reserveKey = await _gw.GenerateAsync("""{"max_budget":0.5,"budget_enforcement":"reserve"}""");
+        var capKey = await Gw.GenerateAsync("""{"max_budget":0.5}""");
+        var reserveKey = await Gw.GenerateAsync("""{"max_budget":0.5,"budget_enforcement":"reserve"}""");
 
         var capped = await LoadAsync(capKey);
         var reserved = await LoadAsync(reserveKey);
@@ -124,7 +109,7 @@ public sealed class CapModeTests : IAsyncLifetime
         Assert.Equal(0, reserved.Capped);
         foreach (var key in new[] { capKey, reserveKey })
         {
-            var info = await _gw.InfoAsync(key);
+            var info = await Gw.InfoAsync(key);
             Assert.Equal(0m, info.GetProperty("reserved_spend").GetDecimal());
             Assert.Equal(0, info.GetProperty("parallel_requests").GetInt64());
         }
@@ -167,14 +152,14 @@ public sealed class CapModeTests : IAsyncLifetime
         }
         await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(CallerAsync)));
         await CallerAsync();
-        var spend = (await _gw.InfoAsync(key)).GetProperty("spend").GetDecimal();
+        var spend = (await Gw.InfoAsync(key)).GetProperty("spend").GetDecimal();
         Assert.Equal(costs, spend);
         return new LoadResult(served, cappedCalls, spend);
     }
 
     private Task<HttpResponseMessage> SendAsync(string key, string body, HttpClient? http = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_gw.BaseAddress, "/v1/chat/completions"))
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Gw.BaseAddress, "/v1/chat/completions"))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };

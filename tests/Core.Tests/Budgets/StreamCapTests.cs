@@ -11,28 +11,13 @@ namespace Gateway.Tests.Budgets;
 /// chunk, <c>[DONE]</c>; Anthropic: <c>message_delta</c> with <c>max_tokens</c>, <c>message_stop</c>), and books no
 /// more than the cap, so the budget is never passed.
 /// </summary>
-public sealed class StreamCapTests : IAsyncLifetime
+public sealed class StreamCapTests : BudgetGatewayTest
 {
-    private BudgetUpstream _up = null!;
-    private TestGateway _gw = null!;
-
-    public async Task InitializeAsync()
-    {
-        _up = await BudgetUpstream.StartAsync();
-        _gw = await _up.GatewayAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gw.DisposeAsync();
-        await _up.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_openai_stream_past_its_cap_ends_with_length_usage_and_done()
     {
-        var key = await _gw.GenerateAsync("""{"max_budget":0.02}""");
-        using var r = await _gw.CallAsync(key, "ignoring", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+        var key = await Gw.GenerateAsync("""{"max_budget":0.02}""");
+        using var r = await Gw.CallAsync(key, "ignoring", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var cap = int.Parse(r.Headers.GetValues("x-gateway-max-tokens-capped").Single());
         var events = Sse.Parse(await r.Content.ReadAsStringAsync()).ToList();
@@ -46,10 +31,10 @@ public sealed class StreamCapTests : IAsyncLifetime
         Assert.True(words < 400 && words <= cap * 2 + 16, $"{words} words went out for a cap of {cap}");
         Assert.True(usage.GetProperty("completion_tokens").GetInt32() <= cap);
 
-        var info = await _gw.InfoAsync(key);
+        var info = await Gw.InfoAsync(key);
         Assert.True(info.GetProperty("spend").GetDecimal() <= 0.02m);
         Assert.Equal(0m, info.GetProperty("reserved_spend").GetDecimal());
-        var logged = (await _gw.SpendEventsAsync(key, 1)).Single();
+        var logged = (await Gw.SpendEventsAsync(key, 1)).Single();
         Assert.True(logged.GetProperty("usage_estimated").GetBoolean());
         Assert.Equal(cap, logged.GetProperty("max_tokens_capped").GetInt32());
         Assert.Equal(usage.GetProperty("completion_tokens").GetInt32(), logged.GetProperty("completion_tokens").GetInt32());
@@ -58,8 +43,8 @@ public sealed class StreamCapTests : IAsyncLifetime
     [Fact]
     public async Task A_messages_stream_past_its_cap_ends_with_max_tokens_and_message_stop()
     {
-        var key = await _gw.GenerateAsync("""{"max_budget":0.02}""");
-        using var r = await _gw.CallAsync(key, "ignoring", ",\"stream\":true", path: "/v1/messages");
+        var key = await Gw.GenerateAsync("""{"max_budget":0.02}""");
+        using var r = await Gw.CallAsync(key, "ignoring", ",\"stream\":true", path: "/v1/messages");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var text = await r.Content.ReadAsStringAsync();
         Assert.Contains("x-gateway-max-tokens-capped", r.Headers.Select(h => h.Key));
@@ -69,7 +54,7 @@ public sealed class StreamCapTests : IAsyncLifetime
         Assert.Equal("message_delta", names[^2]);
         Assert.Contains("\"stop_reason\":\"max_tokens\"", text);
         Assert.True(names.Count(n => n == "content_block_delta") < 400);
-        Assert.True((await _gw.InfoAsync(key)).GetProperty("spend").GetDecimal() <= 0.02m);
+        Assert.True((await Gw.InfoAsync(key)).GetProperty("spend").GetDecimal() <= 0.02m);
     }
 
     [Fact]
@@ -87,7 +72,7 @@ public sealed class StreamCapTests : IAsyncLifetime
                   input_cost_per_token: 0.000001
                   output_cost_per_token: 0.001
             """;
-        await using var gw = await TestGateway.StartAsync(Yaml.Config(extraModels: _up.Models + "\n" + models),
+        await using var gw = await TestGateway.StartAsync(Yaml.Config(extraModels: Up.Models + "\n" + models),
             new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = KeyGateway.NewStorePath() });
         var key = await gw.GenerateAsync("""{"max_budget":0.02}""");
         using var r = await gw.CallAsync(key, "claude-ignoring", ",\"stream\":true", path: "/v1/messages");
@@ -111,12 +96,12 @@ public sealed class StreamCapTests : IAsyncLifetime
     [Fact]
     public async Task A_stream_that_keeps_to_its_cap_is_not_cut()
     {
-        var key = await _gw.GenerateAsync("""{"max_budget":0.02}""");
-        _up.Produce = 100; // the honest upstream writes up to its cap
-        using var r = await _gw.CallAsync(key, "capped", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+        var key = await Gw.GenerateAsync("""{"max_budget":0.02}""");
+        Up.Produce = 100; // the honest upstream writes up to its cap
+        using var r = await Gw.CallAsync(key, "capped", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
         var cap = int.Parse(r.Headers.GetValues("x-gateway-max-tokens-capped").Single());
         var chunks = Sse.Parse(await r.Content.ReadAsStringAsync()).SkipLast(1).Select(e => JsonDocument.Parse(e).RootElement).ToList();
         Assert.Equal(cap, chunks[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
-        Assert.False((await _gw.SpendEventsAsync(key, 1)).Single().GetProperty("usage_estimated").GetBoolean());
+        Assert.False((await Gw.SpendEventsAsync(key, 1)).Single().GetProperty("usage_estimated").GetBoolean());
     }
 }
