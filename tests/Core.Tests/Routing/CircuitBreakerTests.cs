@@ -32,6 +32,22 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public void A_call_in_flight_when_the_cooldown_began_does_not_close_or_extend_it()
+    {
+        var b = new CircuitBreaker(new CooldownSettings { AllowedFails = 0 });
+        var until = T0.AddSeconds(5);
+        b.OpenFromShared(until, T0);             // another instance tripped it
+        b.Succeeded(T0.AddSeconds(1));           // a call sent before that answers now
+        Assert.False(b.IsAvailable(T0.AddSeconds(1)));
+        Assert.Equal(until, b.CooldownUntil);
+        Assert.Null(b.Failed(Server, T0.AddSeconds(2))); // a straggler's failure: still out until the same end
+        Assert.Equal(until, b.CooldownUntil);
+        Assert.True(b.TryEnter(until));          // the trial, once the cooldown is over
+        b.Succeeded(until);
+        Assert.Null(b.CooldownUntil);
+    }
+
+    [Fact]
     public void It_opens_when_more_than_half_of_at_least_five_calls_in_a_minute_fail()
     {
         var b = new CircuitBreaker(new CooldownSettings { AllowedFails = 100 });

@@ -62,7 +62,9 @@ public sealed class CircuitBreaker
         {
             Roll(now);
             _calls++;
-            if (_openUntilTicks != 0)
+            // A call that went out before the cooldown began (here or on another instance) and answered during it says
+            // nothing about the trial: only an answer once the cooldown is over closes the breaker.
+            if (_openUntilTicks != 0 && now.UtcTicks >= _openUntilTicks)
             {
                 // The half-open trial answered: back in rotation with a clean minute.
                 _openUntilTicks = 0;
@@ -89,6 +91,8 @@ public sealed class CircuitBreaker
         {
             Roll(now);
             _calls++;
+            // Out already: a straggler's failure neither extends the cooldown nor counts as the trial.
+            if (_openUntilTicks != 0 && now.UtcTicks < _openUntilTicks) return null;
             var halfOpenTrial = _openUntilTicks != 0;
             var immediate = e.Status is 401 or 403 or 404;
             if (!Counts(s, c) && !halfOpenTrial && !immediate) return null;
