@@ -23,7 +23,17 @@ public sealed class GatewayRequestFeature
     /// <summary>When the first streamed event went out (null until a stream starts).</summary>
     public DateTimeOffset? FirstChunkAt { get; private set; }
 
-    public void MarkFirstChunk() => FirstChunkAt ??= DateTimeOffset.UtcNow;
+    private Action? _onFirstChunk;
+
+    public void MarkFirstChunk()
+    {
+        if (FirstChunkAt is not null) return;
+        FirstChunkAt = DateTimeOffset.UtcNow;
+        _onFirstChunk?.Invoke();
+    }
+
+    /// <summary>Runs <paramref name="observer"/> when the first streamed event goes out (the router's time-to-first-token sample).</summary>
+    public void OnFirstChunk(Action observer) => _onFirstChunk = observer;
 
     /// <summary>Reads the next event of an upstream stream, counting the wait as upstream time, not the gateway's.</summary>
     public async ValueTask<bool> ReadUpstreamAsync<TSource>(TSource source, CancellationToken ct) where TSource : Streaming.IEventSource

@@ -61,6 +61,7 @@ public sealed class ModelCall
     public async Task<T> RouteAsync<T>(Func<Routing.Deployment, Task<T>> attempt, CancellationToken ct)
     {
         var route = Route ?? throw new InvalidOperationException("The call has no route.");
+        if (route.Plan.Stream) Timing.OnFirstChunk(route.Trace.FirstChunk);
         var result = await route.RunAsync(attempt, ct);
         if (!_response.HasStarted && route.Trace.Served is { } d)
         {

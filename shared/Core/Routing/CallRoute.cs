@@ -10,7 +10,7 @@ public sealed class CallRoute(ModelRouter router, RoutePlan plan, CallRecord? re
     public const string AttemptsHeader = "x-gateway-attempts";
 
     public RoutePlan Plan => plan;
-    public RouteTrace Trace { get; } = new(record);
+    public RouteTrace Trace { get; } = router.NewTrace(record);
 
     public Task<T> RunAsync<T>(Func<Deployment, Task<T>> attempt, CancellationToken ct) => router.RunAsync(plan, Trace, attempt, ct);
 

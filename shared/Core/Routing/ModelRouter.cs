@@ -8,6 +8,7 @@ using Gateway.Routing.Cooldowns;
 using Gateway.Routing.Fallbacks;
 using Gateway.Routing.Strategies;
 using Gateway.Routing.Tags;
+using Gateway.Spend;
 
 namespace Gateway.Routing;
 
@@ -90,6 +91,9 @@ public sealed class ModelRouter
         _runner.RunAsync(plan, trace, attempt, ct);
 
     public DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>A fresh trace for one call, timed by the router's clock.</summary>
+    public RouteTrace NewTrace(CallRecord? record) => new(record, _time);
 
     private IEnumerable<ModelGroup> FallbackGroups(ModelGroup group) =>
         new[] { _settings.Fallbacks.ContextWindow.GetValueOrDefault(group.Name) }.Where(l => l is not null).SelectMany(l => l!)

@@ -64,10 +64,8 @@ public sealed class RouteRunner(TimeProvider time, IRandomSource random, ICooldo
             try
             {
                 var result = await attempt(d);
-                var end = time.GetUtcNow();
-                d.Load.RecordLatency(end, time.GetElapsedTime(started));
-                d.Breaker.Succeeded(end);
-                trace.Serving(d);
+                d.Breaker.Succeeded(time.GetUtcNow());
+                trace.Serving(d, started, stream);
                 return result;
             }
             catch (GatewayException e)

@@ -50,7 +50,7 @@ public sealed class RouteRunnerTests
         var clock = new FakeTimeProvider(Start);
         var (router, plan) = Build(clock, new RouterSettings { Retries = new RetrySettings { NumRetries = 2 } }, Deployment("only"));
         var calls = 0;
-        var run = router.RunAsync(plan, new RouteTrace(null), _ => ++calls < 3 ? throw ServerError() : Task.FromResult("ok"), default);
+        var run = router.RunAsync(plan, new RouteTrace(null, clock), _ => ++calls < 3 ? throw ServerError() : Task.FromResult("ok"), default);
         await WaitUntil(() => calls == 1);
         clock.Advance(TimeSpan.FromMilliseconds(249)); // retry 1 waits 0.5 × ceiling 500 ms = 250 ms
         await Settle();
@@ -71,7 +71,7 @@ public sealed class RouteRunnerTests
         var clock = new FakeTimeProvider(Start);
         var (router, plan) = Build(clock, new RouterSettings { Retries = new RetrySettings { NumRetries = 1 } }, Deployment("only"));
         var calls = 0;
-        var run = router.RunAsync(plan, new RouteTrace(null), _ => ++calls == 1 ? throw ServerError(TimeSpan.FromSeconds(2)) : Task.FromResult("ok"), default);
+        var run = router.RunAsync(plan, new RouteTrace(null, clock), _ => ++calls == 1 ? throw ServerError(TimeSpan.FromSeconds(2)) : Task.FromResult("ok"), default);
         await WaitUntil(() => calls == 1);
         clock.Advance(TimeSpan.FromMilliseconds(1_999));
         await Settle();
@@ -87,7 +87,7 @@ public sealed class RouteRunnerTests
         var (router, plan) = Build(clock, new RouterSettings { Timeout = TimeSpan.FromSeconds(1), Retries = new RetrySettings { NumRetries = 3 } }, Deployment("only"));
         var calls = 0;
         var e = await Assert.ThrowsAsync<GatewayException>(() =>
-            router.RunAsync<string>(plan, new RouteTrace(null), _ => { calls++; throw ServerError(TimeSpan.FromSeconds(5)); }, default));
+            router.RunAsync<string>(plan, new RouteTrace(null, clock), _ => { calls++; throw ServerError(TimeSpan.FromSeconds(5)); }, default));
         Assert.Equal(500, e.Status);
         Assert.Equal(1, calls); // the upstream asked for 5 s, the call had 1 s: it ends now, with the upstream's error
     }
@@ -100,7 +100,7 @@ public sealed class RouteRunnerTests
         var b = Deployment("b", weight: 1);
         var (router, plan) = Build(clock, new RouterSettings { Retries = new RetrySettings { NumRetries = 3 } }, a, b);
         var tried = new List<string>();
-        var result = await router.RunAsync(plan, new RouteTrace(null), d =>
+        var result = await router.RunAsync(plan, new RouteTrace(null, clock), d =>
         {
             tried.Add(d.Config.Id);
             return d == a ? throw ServerError() : Task.FromResult("ok");
@@ -109,7 +109,7 @@ public sealed class RouteRunnerTests
         Assert.Equal(["a", "b"], tried);
 
         tried.Clear();
-        await Assert.ThrowsAsync<GatewayException>(() => router.RunAsync<string>(plan, new RouteTrace(null), d =>
+        await Assert.ThrowsAsync<GatewayException>(() => router.RunAsync<string>(plan, new RouteTrace(null, clock), d =>
         {
             tried.Add(d.Config.Id);
             throw new GatewayException(400, Errors.InvalidRequest, "bad", "invalid_value");
@@ -128,10 +128,10 @@ public sealed class RouteRunnerTests
         };
         var (router, plan) = Build(clock, settings, Deployment("a"), Deployment("b"));
         var calls = 0;
-        await Assert.ThrowsAsync<GatewayException>(() => router.RunAsync<string>(plan, new RouteTrace(null), _ => { calls++; throw ServerError(); }, default));
+        await Assert.ThrowsAsync<GatewayException>(() => router.RunAsync<string>(plan, new RouteTrace(null, clock), _ => { calls++; throw ServerError(); }, default));
         Assert.Equal(1, calls); // num_retries: 0
         calls = 0;
-        var ok = await router.RunAsync(plan, new RouteTrace(null), _ => ++calls == 1
+        var ok = await router.RunAsync(plan, new RouteTrace(null, clock), _ => ++calls == 1
             ? throw new GatewayException(401, "authentication_error", "no", "invalid_api_key")
             : Task.FromResult("ok"), default);
         Assert.Equal(("ok", 2), (ok, calls)); // AuthenticationErrorRetries: 1
@@ -145,16 +145,16 @@ public sealed class RouteRunnerTests
         var backup = Deployment("backup", order: 2, weight: 1000);
         var (router, plan) = Build(clock, new RouterSettings { Cooldowns = new CooldownSettings { AllowedFails = 0 } }, primary, backup);
         for (var i = 0; i < 20; i++)
-            Assert.Equal("primary", await router.RunAsync(plan, new RouteTrace(null), d => Task.FromResult(d.Config.Id), default));
+            Assert.Equal("primary", await router.RunAsync(plan, new RouteTrace(null, clock), d => Task.FromResult(d.Config.Id), default));
         // The primary fails once: allowed_fails 0 cools it; the retry and later calls go to the backup tier.
         var tried = new List<string>();
-        Assert.Equal("backup", await router.RunAsync(plan, new RouteTrace(null), d =>
+        Assert.Equal("backup", await router.RunAsync(plan, new RouteTrace(null, clock), d =>
         {
             tried.Add(d.Config.Id);
             return d == primary ? throw ServerError() : Task.FromResult(d.Config.Id);
         }, default));
         Assert.Equal(["primary", "backup"], tried);
-        Assert.Equal("backup", await router.RunAsync(plan, new RouteTrace(null), d => Task.FromResult(d.Config.Id), default));
+        Assert.Equal("backup", await router.RunAsync(plan, new RouteTrace(null, clock), d => Task.FromResult(d.Config.Id), default));
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class RouteRunnerTests
         var choice = new GroupChoice(null, null);
         var plan = new RoutePlan(smallGroup, choice, [], [(largeGroup, choice)], [], null, false);
         var tried = new List<string>();
-        var result = await router.RunAsync(plan, new RouteTrace(null), d =>
+        var result = await router.RunAsync(plan, new RouteTrace(null, clock), d =>
         {
             tried.Add(d.Config.Id);
             return d.Config.ModelName == "small" ? throw ContextTooLong() : Task.FromResult(d.Config.Id);

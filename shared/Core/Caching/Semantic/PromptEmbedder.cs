@@ -35,7 +35,7 @@ public sealed class PromptEmbedder(CacheSettings settings, ModelRouter router, S
         {
             // Routed like any call to that group (strategy, retries, cooldowns, its fallbacks the caller may reach).
             var plan = router.Plan(group, request, call.Caller, []);
-            var result = await router.RunAsync(plan, new RouteTrace(record), d => d.Embeddings is { } e
+            var result = await router.RunAsync(plan, router.NewTrace(record), d => d.Embeddings is { } e
                 ? e.EmbedAsync(new EmbeddingsCall(request, d.Config, timing), ct)
                 : throw Errors.BadRequest($"The model '{model}' does not serve embeddings.", "model", "model_not_supported"), ct);
             await record.EmitAsync(result.Usage);

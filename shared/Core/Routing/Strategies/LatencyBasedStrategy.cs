@@ -1,7 +1,7 @@
 namespace Gateway.Routing.Strategies;
 
 /// <summary>
-/// <c>latency-based-routing</c>: the lowest mean of recent latencies (time to the stream's opening for streams), over
+/// <c>latency-based-routing</c>: the lowest mean of recent latencies (time to the first chunk for streams), over
 /// samples younger than <c>ttl</c>. A deployment with no sample yet counts as fastest, so each is learned once. Those
 /// within <c>lowest_latency_buffer</c> of the fastest share the traffic at random.
 /// </summary>
