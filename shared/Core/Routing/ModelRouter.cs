@@ -80,10 +80,10 @@ public sealed class ModelRouter
             }
             generic = list;
         }
-        else generic = Reach(caller, group, _settings.Fallbacks.Generic.GetValueOrDefault(group.Name) ?? _settings.Fallbacks.Default, Choice);
+        else generic = Reach(caller, group, GenericFallbacks, Choice);
         return new RoutePlan(group, Choice(group), generic,
-            Reach(caller, group, _settings.Fallbacks.ContextWindow.GetValueOrDefault(group.Name), Choice),
-            Reach(caller, group, _settings.Fallbacks.ContentPolicy.GetValueOrDefault(group.Name), Choice),
+            Reach(caller, group, _settings.Fallbacks.ContextWindow.GetValueOrDefault, Choice),
+            Reach(caller, group, _settings.Fallbacks.ContentPolicy.GetValueOrDefault, Choice),
             directives.MockFailure, request.Stream);
     }
 
@@ -95,26 +95,35 @@ public sealed class ModelRouter
     /// <summary>A fresh trace for one call, timed by the router's clock.</summary>
     public RouteTrace NewTrace(CallRecord? record) => new(record, _time);
 
-    private IEnumerable<ModelGroup> FallbackGroups(ModelGroup group) =>
-        new[] { _settings.Fallbacks.ContextWindow.GetValueOrDefault(group.Name) }.Where(l => l is not null).SelectMany(l => l!)
-            .Select(n => TryResolve(n, out var g) ? g : null).Where(g => g is not null)!;
+    /// <summary>A group's own <c>fallbacks</c>, else <c>default_fallbacks</c>.</summary>
+    private IReadOnlyList<string>? GenericFallbacks(string group) => _settings.Fallbacks.Generic.GetValueOrDefault(group) ?? _settings.Fallbacks.Default;
 
-    private IReadOnlyList<(ModelGroup, GroupChoice)> Reach(CallerIdentity caller, ModelGroup from, IReadOnlyList<string>? names, Func<ModelGroup, GroupChoice> choice)
+    private ModelGroup? ResolveOrNull(string name) => TryResolve(name, out var g) ? g : null;
+
+    /// <summary>The context-window chain, whoever the caller is: does any deployment on it need the pre-call estimate?</summary>
+    private IEnumerable<ModelGroup> FallbackGroups(ModelGroup group) => FallbackChain.Walk(group,
+        _settings.Fallbacks.ContextWindow.GetValueOrDefault(group.Name), _settings.Fallbacks.ContextWindow.GetValueOrDefault,
+        ResolveOrNull, _ => true, _settings.Fallbacks.MaxFallbacks);
+
+    /// <summary>The fallback chain of one kind that the caller may reach, each group with the deployments the call may use there.</summary>
+    private IReadOnlyList<(ModelGroup, GroupChoice)> Reach(CallerIdentity caller, ModelGroup from, Func<string, IReadOnlyList<string>?> fallbacksOf,
+        Func<ModelGroup, GroupChoice> choice)
     {
-        if (names is null || names.Count == 0) return [];
-        var list = new List<(ModelGroup, GroupChoice)>(names.Count);
-        foreach (var name in names)
-            if (TryResolve(name, out var g) && g != from && Reachable(caller, g, from))
+        var list = new List<(ModelGroup, GroupChoice)>();
+        FallbackChain.Walk(from, fallbacksOf(from.Name), fallbacksOf, ResolveOrNull, g =>
+        {
+            if (!Reachable(caller, g, from)) return false;
+            try
             {
-                try
-                {
-                    list.Add((g, choice(g)));
-                }
-                catch (GatewayException)
-                {
-                    // The fallback group has no deployment for the call's tags: it is left out, the call goes on.
-                }
+                list.Add((g, choice(g)));
+                return true;
             }
+            catch (GatewayException)
+            {
+                // The fallback group has no deployment for the call's tags: it is left out (with its own fallbacks), the call goes on.
+                return false;
+            }
+        }, _settings.Fallbacks.MaxFallbacks);
         return list;
     }
 
