@@ -11,7 +11,7 @@ namespace Gateway.Caching;
 /// <c>POST /cache/delete {"keys": [...]}</c> (the keys <c>x-gateway-cache-key</c> reported) and <c>POST /cache/flush</c>.
 /// With the cache off they answer 400 <c>cache_not_enabled</c>.
 /// </summary>
-public sealed class CacheEndpoints(AdminRequest admin, CacheSettings settings, IResponseCacheStore? store = null)
+public sealed class CacheEndpoints(AdminRequest admin, CacheSettings settings, IResponseCacheStore? store = null, Semantic.SemanticCache? semantic = null)
 {
     public const int MaxKeysPerDelete = 1000;
 
@@ -52,6 +52,7 @@ public sealed class CacheEndpoints(AdminRequest admin, CacheSettings settings, I
     {
         await admin.RequireMasterAsync(ctx);
         await Enabled().FlushAsync(ctx.RequestAborted);
+        if (semantic is not null) await semantic.ForgetAsync(ctx.RequestAborted);
         await AdminRequest.WriteAsync(ctx, new JsonObject { ["status"] = "success" });
     }
 

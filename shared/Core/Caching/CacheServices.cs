@@ -24,6 +24,7 @@ public static class CacheServices
         if (settings.Type == CacheType.Semantic)
         {
             services.AddSingleton(new SemanticIndex(settings.MaxSemanticEntries));
+            services.AddSingleton(Vectors(config.Store));
             services.AddSingleton<PromptEmbedder>();
             services.AddSingleton<SemanticCache>();
         }
@@ -44,6 +45,15 @@ public static class CacheServices
         "tables" when Gateway.Stores.StoreAvailability.Tables => TableResponseCache.Create(store),
         "dynamodb" when Gateway.Stores.StoreAvailability.DynamoDb => DynamoResponseCache.Create(store),
         "sqlite" => new SqliteResponseCache(store.SqlitePath),
+        _ => throw new InvalidOperationException(Gateway.Stores.StoreAvailability.Missing(store.Kind) ?? $"'{store.Kind}' is not a store."),
+    };
+
+    /// <summary>The prompt vectors of <c>type: semantic</c>, in the same store as the answers.</summary>
+    private static ISemanticVectorStore Vectors(Keys.StoreSettings store) => store.Kind switch
+    {
+        "tables" when Gateway.Stores.StoreAvailability.Tables => TableSemanticVectors.Create(store),
+        "dynamodb" when Gateway.Stores.StoreAvailability.DynamoDb => DynamoSemanticVectors.Create(store),
+        "sqlite" => new SqliteSemanticVectors(store.SqlitePath),
         _ => throw new InvalidOperationException(Gateway.Stores.StoreAvailability.Missing(store.Kind) ?? $"'{store.Kind}' is not a store."),
     };
 

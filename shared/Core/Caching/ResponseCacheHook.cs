@@ -73,7 +73,7 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
         var now = time.GetUtcNow();
         var expires = now + (lookup.Controls.Ttl ?? settings.Ttl);
         await store.SetAsync(lookup.Key, new CacheEntry(body, now, expires, outcome.Cost), ct);
-        if (lookup is { Vector: { } vector, SemanticIndex: { } index }) semantic?.Remember(index, vector, lookup.Key, expires);
+        if (lookup is { Vector: { } vector, SemanticIndex: { } index } && semantic is not null) await semantic.RememberAsync(index, vector, lookup.Key, expires, ct);
     }
 
     /// <summary>A streamed call's answer is rebuilt from the chunks as they go out, to be kept once the stream completes.</summary>

@@ -18,35 +18,8 @@ public sealed class SemanticCacheTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _up = await FakeUpstream.StartAsync((ctx, r) => r.PathAndQuery.Contains("embeddings")
-            ? OpenAIWire.WriteJsonAsync(ctx, Embedding(JsonDocument.Parse(r.Body).RootElement.GetProperty("input").GetString()!))
-            : OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion($"answer {Interlocked.Increment(ref _answers)}", prompt: 5, completion: 10)));
-        var config = Yaml.Config(extraModels: $"""
-              - model_name: cached
-                litellm_params:
-                  model: openai/gpt-4o-mini
-                  api_base: {_up.V1}
-                  api_key: sk-upstream
-                model_info:
-                  input_cost_per_token: 0
-                  output_cost_per_token: 0.001
-              - model_name: embedder
-                litellm_params:
-                  model: openai/text-embedding-3-small
-                  api_base: {_up.V1}
-                  api_key: sk-upstream
-                model_info:
-                  input_cost_per_token: 0.001
-                  output_cost_per_token: 0
-            """) + """
-
-            litellm_settings:
-              cache: true
-              cache_params:
-                type: semantic
-                semantic_cache_embedding_model: embedder
-                similarity_threshold: 0.95
-            """;
+        _up = await UpstreamAsync(() => Interlocked.Increment(ref _answers));
+        var config = Config(_up);
         _gw = await TestGateway.StartAsync(config, new Dictionary<string, string> { ["GATEWAY_SQLITE_PATH"] = KeyGateway.NewStorePath() });
     }
 
@@ -118,8 +91,41 @@ public sealed class SemanticCacheTests : IAsyncLifetime
         Assert.Equal(CacheGateway.AnswerCost, cached.GetProperty("saved").GetDecimal());
     }
 
+    /// <summary>A chat group <c>cached</c> and an embedding group <c>embedder</c> on one loopback upstream, with the semantic cache on.</summary>
+    internal static string Config(FakeUpstream up) => Yaml.Config(extraModels: $"""
+          - model_name: cached
+            litellm_params:
+              model: openai/gpt-4o-mini
+              api_base: {up.V1}
+              api_key: sk-upstream
+            model_info:
+              input_cost_per_token: 0
+              output_cost_per_token: 0.001
+          - model_name: embedder
+            litellm_params:
+              model: openai/text-embedding-3-small
+              api_base: {up.V1}
+              api_key: sk-upstream
+            model_info:
+              input_cost_per_token: 0.001
+              output_cost_per_token: 0
+        """) + """
+
+        litellm_settings:
+          cache: true
+          cache_params:
+            type: semantic
+            semantic_cache_embedding_model: embedder
+            similarity_threshold: 0.95
+        """;
+
+    /// <summary>A loopback upstream: embeddings by <see cref="Embedding"/>, chat answers numbered in order.</summary>
+    internal static Task<FakeUpstream> UpstreamAsync(Func<int> nextAnswer) => FakeUpstream.StartAsync((ctx, r) => r.PathAndQuery.Contains("embeddings")
+        ? OpenAIWire.WriteJsonAsync(ctx, Embedding(JsonDocument.Parse(r.Body).RootElement.GetProperty("input").GetString()!))
+        : OpenAIWire.WriteJsonAsync(ctx, OpenAIWire.Completion($"answer {nextAnswer()}", prompt: 5, completion: 10)));
+
     /// <summary>The deterministic embedding: content words hashed into 32 buckets, counted.</summary>
-    private static string Embedding(string text)
+    internal static string Embedding(string text)
     {
         string[] stop = ["user", "the", "a", "an", "is", "of", "city", "please", "s", "does"];
         var v = new double[32];
@@ -132,7 +138,7 @@ public sealed class SemanticCacheTests : IAsyncLifetime
         return $$$"""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[{{{string.Join(",", v.Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture)))}}}]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":{{{text.Length / 4 + 1}}},"total_tokens":{{{text.Length / 4 + 1}}}}}""";
     }
 
-    private sealed class Caller(TestGateway gw, string? key = null)
+    internal sealed class Caller(TestGateway gw, string? key = null)
     {
         private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 

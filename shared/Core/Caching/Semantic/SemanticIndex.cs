@@ -24,6 +24,20 @@ public sealed class SemanticIndex(int maxEntries)
         }
     }
 
+    /// <summary>Adds vectors read from the store that this index does not hold yet, newest last; the oldest go past the bound.</summary>
+    public void Merge(string index, IReadOnlyList<StoredVector> vectors)
+    {
+        if (vectors.Count == 0) return;
+        var shelf = _shelves.GetOrAdd(index, _ => new Shelf());
+        lock (shelf)
+        {
+            var held = shelf.Entries.Select(e => e.CacheKey).ToHashSet(StringComparer.Ordinal);
+            foreach (var v in vectors.OrderBy(v => v.StoredAt))
+                if (held.Add(v.CacheKey)) shelf.Entries.Add(new Entry(v.UnitVector, v.CacheKey, v.ExpiresAt));
+            if (shelf.Entries.Count > maxEntries) shelf.Entries.RemoveRange(0, shelf.Entries.Count - maxEntries);
+        }
+    }
+
     /// <summary>The cached prompt most similar to <paramref name="unitVector"/> at or above <paramref name="threshold"/>, if any.</summary>
     public (string CacheKey, float Similarity)? Search(string index, float[] unitVector, double threshold, DateTimeOffset now)
     {

@@ -29,6 +29,9 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS response_cache(key TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL,
           expires_ms INTEGER NOT NULL, cost INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS response_cache_expiry ON response_cache(expires_ms);
+        CREATE TABLE IF NOT EXISTS semantic_vectors(idx TEXT NOT NULL, key TEXT NOT NULL, vector BLOB NOT NULL, stored_ms INTEGER NOT NULL,
+          expires_ms INTEGER NOT NULL, PRIMARY KEY(idx, key));
+        CREATE INDEX IF NOT EXISTS semantic_vectors_recent ON semantic_vectors(idx, stored_ms);
         """;
 
     /// <summary>Columns added after a release: a file made by an earlier version gets them on open (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
