@@ -36,21 +36,30 @@ public static class CacheKey
     public static string ForSettings(CallKind kind, string cacheGroup, string? ns, string? scope, JsonElement root) =>
         Hash(kind, cacheGroup, ns, scope, root, withPrompt: false);
 
-    private static string Hash(CallKind kind, string cacheGroup, string? ns, string? scope, JsonElement root, bool withPrompt)
+    /// <summary>
+    /// The key of one input of an embedding batch: every field but <c>input</c>, and that one input. So an input embedded
+    /// alone or in any batch, at any position, with the same model group and settings, has one key.
+    /// </summary>
+    public static string ForEmbeddingInput(string cacheGroup, string? ns, string? scope, JsonElement root, JsonElement input) =>
+        Hash(CallKind.Embedding, cacheGroup, ns, scope, root, withPrompt: false, input);
+
+    private static string Hash(CallKind kind, string cacheGroup, string? ns, string? scope, JsonElement root, bool withPrompt, JsonElement? input = null)
     {
         var buffer = _scratch ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        Header(buffer, kind, cacheGroup, ns, (withPrompt ? "" : "settings|") + scope);
+        Header(buffer, kind, cacheGroup, ns, (input is not null ? "input|" : withPrompt ? "" : "settings|") + scope);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, MaxDepth = Http.RequestJson.MaxDepth * 2 }))
         {
             w.WriteStartObject();
             foreach (var p in Sorted(root))
             {
                 if (Array.IndexOf(Ignored, p.Name) >= 0 || (!withPrompt && Array.IndexOf(Prompt, p.Name) >= 0)) continue;
+                if (input is not null && p.Name == "input") continue;
                 w.WritePropertyName(p.Name);
                 Write(w, p.Value);
             }
             w.WriteEndObject();
+            if (input is { } one) Write(w, one);
         }
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(buffer.WrittenSpan, hash);

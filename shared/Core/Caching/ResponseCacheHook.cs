@@ -22,6 +22,11 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
     public const string HitHeader = "x-gateway-cache-hit";
     public const string KeyHeader = "x-gateway-cache-key";
 
+    /// <summary>On an embedding batch: how many of its inputs were cached, of how many (<c>3/5</c>).</summary>
+    public const string InputsHeader = "x-gateway-cache-inputs";
+
+    private readonly EmbeddingInputCache _inputs = new(store, settings.MaxEntryBytes);
+
     public void Screen(CallKind kind, CallerIdentity caller, IModelRequest request, ModelGroup group)
     {
         if (!settings.CallKinds.Contains(kind)) return;
@@ -45,6 +50,7 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
 
         var now = time.GetUtcNow();
         if (await store.GetAsync(key, now, ct) is { } entry && entry.IsYoungerThan(controls.MaxAge, now)) return Hit(call, lookup, key, entry, now);
+        if (call.Kind == CallKind.Embedding) return await InputsAsync(call, lookup, now, ct);
         if (semantic is null || !SemanticCache.Applies(call.Kind)) return null;
 
         // No exact match: look for a paraphrase asked with the same settings.
@@ -55,6 +61,31 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
         if (match is not { } m || await store.GetAsync(m.CacheKey, now, ct) is not { } similar || !similar.IsYoungerThan(controls.MaxAge, now)) return null;
         call.SetResponseHeader(SemanticCache.SimilarityHeader, m.Similarity.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture));
         return Hit(call, lookup, m.CacheKey, similar, now);
+    }
+
+    /// <summary>No whole-batch match: look each input up. All known answers the call; some known narrows it to the rest.</summary>
+    private async Task<HookAnswer?> InputsAsync(ModelCall call, Lookup lookup, DateTimeOffset now, CancellationToken ct)
+    {
+        var root = call.Request.Root;
+        if (EmbeddingInputCache.Inputs(root) is not { } inputs) return null;
+        var group = settings.CacheGroupOf(call.Group.Name);
+        var ns = lookup.Controls.Namespace ?? settings.Namespace;
+        var scope = ScopeOf(call.Caller);
+        lookup.Inputs = inputs;
+        lookup.InputKeys = inputs.Select(i => CacheKey.ForEmbeddingInput(group, ns, scope, root, i)).ToArray();
+        var known = await _inputs.LookupAsync(lookup.InputKeys, call.Request.Model, now, lookup.Controls.MaxAge, ct);
+        call.SetResponseHeader(InputsHeader, $"{known.Hits}/{inputs.Length}");
+        if (known.Hits == 0) return null;
+        if (known.Missing.Length == 0)
+        {
+            lookup.Hit = true;
+            call.SetResponseHeader(HitHeader, "true");
+            call.SetResponseHeader(KeyHeader, lookup.Key);
+            return new HookAnswer(known.Complete(), Saved: known.Saved);
+        }
+        lookup.Known = known;
+        call.KnownEmbeddings = known;
+        return null;
     }
 
     private static HookAnswer Hit(ModelCall call, Lookup lookup, string key, CacheEntry entry, DateTimeOffset now)
@@ -72,7 +103,10 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
         if (body is not { Length: > 0 } || body.Length > settings.MaxEntryBytes) return;
         var now = time.GetUtcNow();
         var expires = now + (lookup.Controls.Ttl ?? settings.Ttl);
-        await store.SetAsync(lookup.Key, new CacheEntry(body, now, expires, outcome.Cost), ct);
+        // A batch answered partly from the cache is kept whole at what all of it cost (the part just paid and the part known).
+        await store.SetAsync(lookup.Key, new CacheEntry(body, now, expires, outcome.Cost + (lookup.Known?.Saved ?? 0m)), ct);
+        if (lookup is { InputKeys: { } keys, Inputs: { } inputs })
+            await _inputs.StoreAsync(keys, inputs, lookup.Known, body, outcome.Cost, now, expires, ct);
         if (lookup is { Vector: { } vector, SemanticIndex: { } index } && semantic is not null) await semantic.RememberAsync(index, vector, lookup.Key, expires, ct);
     }
 
@@ -130,5 +164,8 @@ public sealed class ResponseCacheHook(CacheSettings settings, IResponseCacheStor
         public Func<byte[]?>? Assembled { get; set; }
         public string? SemanticIndex { get; set; }
         public float[]? Vector { get; set; }
+        public JsonElement[]? Inputs { get; set; }
+        public string[]? InputKeys { get; set; }
+        public Embeddings.KnownEmbeddings? Known { get; set; }
     }
 }

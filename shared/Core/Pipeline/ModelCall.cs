@@ -72,6 +72,9 @@ public sealed class ModelCall
         return result;
     }
 
+    /// <summary>Inputs of an embedding batch a before-call hook already knows: only the rest is sent upstream.</summary>
+    public Embeddings.KnownEmbeddings? KnownEmbeddings { get; set; }
+
     /// <summary>The call's spend record (null for free calls such as token counting).</summary>
     public CallRecord? Record { get; }
 

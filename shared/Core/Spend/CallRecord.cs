@@ -110,6 +110,9 @@ public sealed class CallRecord
         _saved = saved;
     }
 
+    /// <summary>The cache knew part of the answer (some inputs of an embedding batch): not a hit, but it saved their cost.</summary>
+    public void MarkPartlyCached(decimal saved) => _saved = saved;
+
     private bool _cacheHit;
     private decimal _saved;
 
