@@ -14,6 +14,7 @@ using Gateway.Providers.Azure;
 using Gateway.Providers.Bedrock.Signing;
 using Gateway.Routing;
 using Gateway.Spend;
+using Gateway.Telemetry;
 using Gateway.Triggers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -51,6 +52,7 @@ public static class GatewayServices
         services.AddSingleton<Metrics.GatewayMetrics>();
         services.AddSingleton<Pipeline.ICallHook>(sp => sp.GetRequiredService<Metrics.GatewayMetrics>());
         services.AddSingleton<Metrics.MetricsEndpoint>();
+        services.AddGatewayTelemetry(environment ?? Environment.GetEnvironmentVariable);
         services.AddSingleton<Pipeline.CallPipeline>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();

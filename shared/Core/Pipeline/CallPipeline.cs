@@ -33,6 +33,7 @@ public sealed partial class CallPipeline(
         var caller = await auth.AuthenticateAsync(ctx);                                        // 1. no body is read for an unknown caller
         using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ctx.RequestAborted); // 2.
         var request = parse(body.Memory);                                                      // 3, 4. parse once, validate
+        using var span = Telemetry.CallSpans.Start(kind, request, ctx.Request.Headers.TraceParent, ctx.Request.Headers.TraceState);
         try
         {
             var model = caller.Grant?.ModelFor(request.Model) ?? request.Model;                 // a key's alias names a group
@@ -49,7 +50,14 @@ public sealed partial class CallPipeline(
                 bodyLength = withDefaults.Length;
             }
             foreach (var hook in _hooks) hook.Screen(kind, caller, request, group);            // a hook may refuse, before admission
-            await RunAdmittedAsync(ctx, kind, caller, timing, body.Memory, bodyLength, request, group, parse, handle);
+            await RunAdmittedAsync(ctx, kind, caller, timing, body.Memory, bodyLength, request, group, parse, handle, span);
+        }
+        catch (GatewayException e) when (span is not null)
+        {
+            // Refused before admission (or failed after): the span says why; the error handler answers.
+            span.SetTag("error.type", e.Type);
+            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Code ?? e.Type);
+            throw;
         }
         finally
         {
@@ -59,17 +67,15 @@ public sealed partial class CallPipeline(
 
     private async Task RunAdmittedAsync<TRequest>(HttpContext ctx, CallKind kind, CallerIdentity caller, GatewayRequestFeature timing,
         ReadOnlyMemory<byte> body, int bodyLength, TRequest request, ModelGroup group, Func<ReadOnlyMemory<byte>, TRequest> parse,
-        Func<HttpContext, ModelCall, TRequest, Task> handle)
+        Func<HttpContext, ModelCall, TRequest, Task> handle, System.Diagnostics.Activity? span)
         where TRequest : IModelRequest
     {
         // The route (fallbacks the caller may reach, tags, body directives) is decided from the same parse, before admission.
         var plan = router.Plan(group, request, caller, request.Tags.Count > 0 ? request.Tags : caller.Grant?.Key.Tags ?? []);
-        Admission? admission = null;
-        if (kind.IsBillable() && await limiter.AdmitAsync(caller.Grant, kind, request, group.Name, bodyLength) is { } admitted)
-        {
-            admission = admitted;                                                              // 7. reserve the worst case
-            LimitHeadersWriter.Write(ctx.Response, admission.Headers);
-        }
+        Admission? admission;
+        using (Telemetry.CallSpans.Child(span, "admission"))                                   // 7. reserve the worst case
+            admission = kind.IsBillable() ? await limiter.AdmitAsync(caller.Grant, kind, request, group.Name, bodyLength) : null;
+        if (admission is not null) LimitHeadersWriter.Write(ctx.Response, admission.Headers);
         using var budget = admission?.Budget;
         // The output the reservation paid for is the only output cap the upstream sees: lowered by the budget (cap mode),
         // or the one cap counted when the body set two that disagree. The rewritten body replaces the request from here on.
@@ -82,6 +88,7 @@ public sealed partial class CallPipeline(
         var record = kind.IsBillable() ? spend.Start(timing, caller, kind, request, body, TraceIds.Read(ctx.Request.Headers)) : null;
         if (record is not null)
         {
+            record.Span = span;
             record.MaxTokensCapped = admission?.CappedOutputTokens;
             CallRecords.Attach(ctx, record);
         }

@@ -136,7 +136,11 @@ public sealed class ModelCall
     {
         Progress.Accept();
         ResponseBody = body;
-        if (Record is { } r) r.ResponseBody = body;
+        if (Record is { } r)
+        {
+            r.ResponseBody = body;
+            Telemetry.CallSpans.Answered(r.Span, body.Span);
+        }
     }
 
     /// <summary>The call succeeded with this usage (null or empty: the upstream reported none, so it is estimated).</summary>

@@ -58,6 +58,8 @@ public sealed class RouteRunner(TimeProvider time, IRandomSource random, ICooldo
             var d = DeploymentSelector.Select(group, choice, tried, now) ?? throw AllOut(group, choice, now);
             if (!d.Breaker.TryEnter(now)) continue; // a concurrent call took its half-open trial: pick again
             trace.Attempting(d);
+            // The attempt's span is the current one while it runs, so the upstream request carries its traceparent.
+            using var span = Telemetry.AttemptSpans.Start(d, retries);
             d.Load.Started();
             d.Load.CountRequest(now);
             var started = time.GetTimestamp();
@@ -70,6 +72,7 @@ public sealed class RouteRunner(TimeProvider time, IRandomSource random, ICooldo
             }
             catch (GatewayException e)
             {
+                Telemetry.AttemptSpans.Failed(span, e);
                 d.Load.Ended();
                 var failedAt = time.GetUtcNow();
                 if (d.Breaker.Failed(e, failedAt) is { } until) board.Publish(d, until);

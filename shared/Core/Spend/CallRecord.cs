@@ -100,8 +100,19 @@ public sealed class CallRecord
     public Task EmitAsync(TokenUsage? usage, bool estimated = false, GatewayException? error = null)
     {
         if (Interlocked.Exchange(ref _emitted, 1) == 1) return Task.CompletedTask;
-        return _recorder.HandOffAsync(Build(usage, error ?? _error, estimated));
+        var e = Build(usage, error ?? _error, estimated);
+        Telemetry.CallSpans.Settled(Span, e, _recorder.Now - _start);
+        return Span is null ? _recorder.HandOffAsync(e) : HandOffTracedAsync(e);
     }
+
+    private async Task HandOffTracedAsync(SpendEvent e)
+    {
+        using var handoff = Telemetry.CallSpans.Child(Span, "spend handoff");
+        await _recorder.HandOffAsync(e);
+    }
+
+    /// <summary>The call's span, when calls are traced: the spend event's usage, cost and error are put on it.</summary>
+    public System.Diagnostics.Activity? Span { get; set; }
 
     /// <summary>A before-call hook (a cache) answered the call.</summary>
     public void MarkCacheHit(decimal saved = 0m)
