@@ -49,7 +49,7 @@ public static class GatewayServices
         services.AddSingleton<IRequestAuthenticator>(sp => new MasterKeyAuthenticator(config.MasterKey, sp.GetRequiredService<Keys.KeyCache>()));
         services.AddSingleton<Tokens.TokenCounters>();
         services.AddResponseCache(config);
-        services.AddSingleton<Metrics.GatewayMetrics>();
+        services.AddSingleton(sp => new Metrics.GatewayMetrics(sp.GetRequiredService<ModelRouter>, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Pipeline.ICallHook>(sp => sp.GetRequiredService<Metrics.GatewayMetrics>());
         services.AddSingleton<Metrics.MetricsEndpoint>();
         services.AddGatewayTelemetry(environment ?? Environment.GetEnvironmentVariable);

@@ -25,10 +25,14 @@ public sealed class GatewayRequestFeature
 
     private Action? _onFirstChunk;
 
+    /// <summary>From the request's arrival to the first streamed event (null until a stream starts).</summary>
+    public TimeSpan? TimeToFirstChunk { get; private set; }
+
     public void MarkFirstChunk()
     {
         if (FirstChunkAt is not null) return;
         FirstChunkAt = DateTimeOffset.UtcNow;
+        TimeToFirstChunk = Stopwatch.GetElapsedTime(_start);
         _onFirstChunk?.Invoke();
     }
 

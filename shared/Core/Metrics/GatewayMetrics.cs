@@ -1,5 +1,8 @@
 using System.Text;
+using Gateway.Auth;
+using Gateway.Http;
 using Gateway.Pipeline;
+using Gateway.Routing;
 
 namespace Gateway.Metrics;
 
@@ -8,7 +11,7 @@ namespace Gateway.Metrics;
 /// hook (a few interlocked adds). Labels are bounded: <c>model</c>/<c>requested_model</c> is the resolved, configured
 /// group; keys appear as hash and alias only; LiteLLM's free-form <c>end_user</c> and <c>user</c> labels are left empty.
 /// </summary>
-public sealed class GatewayMetrics : ICallHook
+public sealed class GatewayMetrics(Func<ModelRouter> router, TimeProvider time) : ICallHook
 {
     private static readonly string[] CallLabels = ["end_user", "hashed_api_key", "api_key_alias", "model", "team", "team_alias", "user"];
     private static readonly string[] TokenLabels = ["end_user", "hashed_api_key", "api_key_alias", "requested_model", "team", "team_alias", "user", "model"];
@@ -16,6 +19,8 @@ public sealed class GatewayMetrics : ICallHook
     private static readonly string[] FailedLabels = ["end_user", "hashed_api_key", "api_key_alias", "requested_model", "team", "team_alias", "user", "exception_status", "exception_class"];
     private static readonly string[] DeploymentLabels = ["litellm_model_name", "model_id", "api_base", "api_provider", "requested_model"];
     private static readonly string[] FallbackLabels = ["requested_model", "fallback_model", "hashed_api_key", "api_key_alias", "team", "team_alias", "exception_status", "exception_class"];
+    private static readonly string[] StateLabels = ["litellm_model_name", "model_id", "api_base", "api_provider"];
+    private static readonly string[] CooledLabels = ["litellm_model_name", "model_id", "api_base", "api_provider", "exception_status"];
     private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
     public MetricFamily Requests { get; } = new("litellm_requests_metric", "Calls settled, by key, team and model group.", "counter", CallLabels);
@@ -33,13 +38,29 @@ public sealed class GatewayMetrics : ICallHook
     public MetricFamily TotalLatency { get; } = new("litellm_request_total_latency_metric", "Seconds from request to settle.", "histogram", CallLabels, LatencyBuckets);
     public MetricFamily ApiLatency { get; } = new("litellm_llm_api_latency_metric", "Seconds spent waiting on upstreams.", "histogram", CallLabels, LatencyBuckets);
     public MetricFamily OverheadLatency { get; } = new("litellm_overhead_latency_metric", "Seconds the gateway added.", "histogram", CallLabels, LatencyBuckets);
+    public MetricFamily TimeToFirstToken { get; } = new("litellm_llm_api_time_to_first_token_metric", "Seconds from request to the first streamed chunk.", "histogram", CallLabels, LatencyBuckets);
+    public MetricFamily DeploymentState { get; } = new("litellm_deployment_state", "0 healthy, 1 failures this minute, 2 cooling down (this instance's view).", "gauge", StateLabels);
+    public MetricFamily DeploymentCooledDown { get; } = new("litellm_deployment_cooled_down", "Times this instance took a deployment out, by the upstream status that did it.", "counter", CooledLabels);
     public MetricFamily CacheHits { get; } = new("gateway_cache_hits", "Calls answered from the response cache.", "counter", CallLabels);
     public MetricFamily CacheSaved { get; } = new("gateway_cache_saved_spend", "Spend in USD the response cache saved.", "counter", CallLabels);
 
     private MetricFamily[] All => [Requests, Spend, TotalTokens, InputTokens, OutputTokens, ProxyTotal, ProxyFailed, DeploymentSuccess,
-        DeploymentFailure, DeploymentTotal, SuccessfulFallbacks, FailedFallbacks, TotalLatency, ApiLatency, OverheadLatency, CacheHits, CacheSaved];
+        DeploymentFailure, DeploymentTotal, SuccessfulFallbacks, FailedFallbacks, TotalLatency, ApiLatency, OverheadLatency, TimeToFirstToken, DeploymentState, DeploymentCooledDown, CacheHits, CacheSaved];
 
     public ValueTask<HookAnswer?> BeforeCallAsync(ModelCall call, CancellationToken ct) => ValueTask.FromResult<HookAnswer?>(null);
+
+    /// <summary>A call refused before admission counts as a failed proxy request; an unresolved model is labelled "" (never the body's string).</summary>
+    public void Refused(CallKind kind, CallerIdentity caller, ModelGroup? group, GatewayException error)
+    {
+        var grant = caller.Grant;
+        var hash = caller.KeyHash ?? "";
+        var alias = grant?.Key.Alias ?? "";
+        var team = grant?.Team?.TeamId ?? "";
+        var teamAlias = grant?.Team?.Alias ?? "";
+        var model = group?.Name ?? "";
+        ProxyTotal.Add(1, ["", hash, alias, model, team, teamAlias, "", Code(error.Status)]);
+        ProxyFailed.Add(1, ["", hash, alias, model, team, teamAlias, "", Code(error.Status), error.Type]);
+    }
 
     public ValueTask AfterCallAsync(ModelCall call, CallOutcome outcome, CancellationToken ct)
     {
@@ -80,13 +101,31 @@ public sealed class GatewayMetrics : ICallHook
         TotalLatency.Observe(total, labels);
         ApiLatency.Observe(api, labels);
         OverheadLatency.Observe(Math.Max(0, total - api), labels);
+        if (call.Request.Stream && !outcome.AnsweredByHook && timing.TimeToFirstChunk is { } first) TimeToFirstToken.Observe(first.TotalSeconds, labels);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The router's breakers, read at scrape time: each deployment's state and how often it was taken out.</summary>
+    private void ReadBreakers()
+    {
+        var now = time.GetUtcNow();
+        foreach (var g in router().Groups)
+            foreach (var d in g.Deployments)
+            {
+                if (!d.Breaker.Enabled) continue;
+                var c = d.Config;
+                string[] labels = [c.UpstreamModel, c.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), ApiBaseLabel.Of(c.ApiBase), c.Provider];
+                DeploymentState.Set(d.Breaker.State(now), labels);
+                foreach (var (status, count) in d.Breaker.TripsByStatus())
+                    DeploymentCooledDown.Set(count, [.. labels, Code(status)]);
+            }
     }
 
     private static string Code(int status) => status.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public string Render()
     {
+        ReadBreakers();
         var o = new StringBuilder(4096);
         foreach (var f in All) f.WriteTo(o);
         return o.ToString();

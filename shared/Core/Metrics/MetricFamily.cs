@@ -23,6 +23,9 @@ public sealed class MetricFamily(string baseName, string help, string type, stri
     /// <summary>Adds to a counter (in micro-units, so <paramref name="amount"/> may carry six decimals).</summary>
     public void Add(double amount, params string[] values) => Interlocked.Add(ref Series(values)[0], (long)Math.Round(amount * Micro));
 
+    /// <summary>Sets a gauge (or a counter read from a source that only grows) to <paramref name="value"/>.</summary>
+    public void Set(double value, params string[] values) => Interlocked.Exchange(ref Series(values)[0], (long)Math.Round(value * Micro));
+
     /// <summary>Observes one value into a histogram: slot 0 is the count, 1 the sum (micro), then one slot per bucket.</summary>
     public void Observe(double value, params string[] values)
     {

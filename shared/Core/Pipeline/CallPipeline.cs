@@ -31,13 +31,34 @@ public sealed partial class CallPipeline(
     {
         var timing = GatewayRequestFeature.Get(ctx)!;
         var caller = await auth.AuthenticateAsync(ctx);                                        // 1. no body is read for an unknown caller
-        using var body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ctx.RequestAborted); // 2.
-        var request = parse(body.Memory);                                                      // 3, 4. parse once, validate
+        RequestBody body;
+        TRequest request;
+        try
+        {
+            body = await RequestBody.ReadAsync(ctx.Request, config.MaxRequestBytes, ctx.RequestAborted); // 2.
+            try
+            {
+                request = parse(body.Memory);                                                  // 3, 4. parse once, validate
+            }
+            catch (GatewayException)
+            {
+                body.Dispose();
+                throw;
+            }
+        }
+        catch (GatewayException e)
+        {
+            Refused(kind, caller, null, e);
+            throw;
+        }
+        using var _ = body;
         using var span = Telemetry.CallSpans.Start(kind, request, ctx.Request.Headers.TraceParent, ctx.Request.Headers.TraceState);
+        ModelGroup? group = null;
+        var handedOver = false;
         try
         {
             var model = caller.Grant?.ModelFor(request.Model) ?? request.Model;                 // a key's alias names a group
-            if (!router.TryResolve(model, out var group))                                      // 5. unknown model: 404
+            if (!router.TryResolve(model, out group))                                          // 5. unknown model: 404
                 throw Errors.ModelNotFound(model, router.VisibleNames.Where(n => ModelAccess.Allows(caller, n)));
             ModelAccess.Check(caller, group.Name);                                             // 6. fail closed
             var bodyLength = body.Length;
@@ -50,13 +71,15 @@ public sealed partial class CallPipeline(
                 bodyLength = withDefaults.Length;
             }
             foreach (var hook in _hooks) hook.Screen(kind, caller, request, group);            // a hook may refuse, before admission
+            handedOver = true;
             await RunAdmittedAsync(ctx, kind, caller, timing, body.Memory, bodyLength, request, group, parse, handle, span);
         }
-        catch (GatewayException e) when (span is not null)
+        catch (GatewayException e)
         {
             // Refused before admission (or failed after): the span says why; the error handler answers.
-            span.SetTag("error.type", e.Type);
-            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Code ?? e.Type);
+            if (!handedOver) Refused(kind, caller, group, e);
+            span?.SetTag("error.type", e.Type);
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Code ?? e.Type);
             throw;
         }
         finally
@@ -71,10 +94,19 @@ public sealed partial class CallPipeline(
         where TRequest : IModelRequest
     {
         // The route (fallbacks the caller may reach, tags, body directives) is decided from the same parse, before admission.
-        var plan = router.Plan(group, request, caller, request.Tags.Count > 0 ? request.Tags : caller.Grant?.Key.Tags ?? []);
+        RoutePlan plan;
         Admission? admission;
-        using (Telemetry.CallSpans.Child(span, "admission"))                                   // 7. reserve the worst case
-            admission = kind.IsBillable() ? await limiter.AdmitAsync(caller.Grant, kind, request, group.Name, bodyLength) : null;
+        try
+        {
+            plan = router.Plan(group, request, caller, request.Tags.Count > 0 ? request.Tags : caller.Grant?.Key.Tags ?? []);
+            using (Telemetry.CallSpans.Child(span, "admission"))                               // 7. reserve the worst case
+                admission = kind.IsBillable() ? await limiter.AdmitAsync(caller.Grant, kind, request, group.Name, bodyLength) : null;
+        }
+        catch (GatewayException e)
+        {
+            Refused(kind, caller, group, e);
+            throw;
+        }
         if (admission is not null) LimitHeadersWriter.Write(ctx.Response, admission.Headers);
         using var budget = admission?.Budget;
         // The output the reservation paid for is the only output cap the upstream sees: lowered by the budget (cap mode),
@@ -117,6 +149,22 @@ public sealed partial class CallPipeline(
         {
             await call.FailAsync(Errors.Internal(timing.RequestId));
             throw;
+        }
+    }
+
+    /// <summary>Tells the hooks (metrics) about a call refused before admission; a hook that throws is logged and skipped.</summary>
+    private void Refused(CallKind kind, CallerIdentity caller, ModelGroup? group, GatewayException error)
+    {
+        foreach (var hook in _hooks)
+        {
+            try
+            {
+                hook.Refused(kind, caller, group, error);
+            }
+            catch (Exception e)
+            {
+                LogHookFailed(e, hook.GetType().Name, "(refused)");
+            }
         }
     }
 

@@ -27,6 +27,14 @@ public interface ICallHook
     ValueTask<HookAnswer?> BeforeCallAsync(ModelCall call, CancellationToken ct);
 
     /// <summary>
+    /// The call was refused before it was admitted (bad body, unknown or forbidden model, budget or rate limit):
+    /// no <see cref="ModelCall"/> exists. <paramref name="group"/> is null when the model did not resolve.
+    /// </summary>
+    void Refused(CallKind kind, CallerIdentity caller, ModelGroup? group, GatewayException error)
+    {
+    }
+
+    /// <summary>
     /// Runs once the call is settled and its spend event handed off, whatever the outcome: before a non-streamed answer is
     /// written, and before a stream's <c>[DONE]</c>. Keep it short; it delays the end of the answer.
     /// </summary>

@@ -72,11 +72,13 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         var m = PrometheusText.Parse(await ScrapeAsync(gw, key: null));
         var settled = ok + failed;
         Assert.Equal(settled, m.Sum("litellm_requests_metric_total"));
-        Assert.Equal(settled, m.Sum("litellm_proxy_total_requests_metric_total"));
+        // Budget refusals happen before admission: counted as proxy requests that failed, on no deployment.
+        Assert.Equal(settled + rejected, m.Sum("litellm_proxy_total_requests_metric_total"));
         Assert.Equal(ok, m.Sum("litellm_proxy_total_requests_metric_total", s => s.Labels["status_code"] == "200"));
-        Assert.Equal(failed, m.Sum("litellm_proxy_failed_requests_metric_total"));
+        Assert.Equal(failed + rejected, m.Sum("litellm_proxy_failed_requests_metric_total"));
+        Assert.Equal(rejected, m.Sum("litellm_proxy_failed_requests_metric_total", s => s.Labels["exception_class"] == "budget_exceeded"));
         foreach (var (code, n) in failedStatuses)
-            Assert.Equal(n, m.Sum("litellm_proxy_failed_requests_metric_total", s => s.Labels["exception_status"] == code));
+            Assert.Equal(n, m.Sum("litellm_proxy_failed_requests_metric_total", s => s.Labels["exception_status"] == code && s.Labels["exception_class"] != "budget_exceeded"));
         Assert.Equal(input, m.Sum("litellm_input_tokens_metric_total"));
         Assert.Equal(output, m.Sum("litellm_output_tokens_metric_total"));
         Assert.Equal(input + output, m.Sum("litellm_total_tokens_metric_total"));
@@ -137,7 +139,8 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         var series = m.Samples.Where(s => !s.Name.EndsWith("_bucket", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(series);
         Assert.All(series.Where(s => s.Labels.ContainsKey("model")), s => Assert.Equal("capped", s.Labels["model"]));
-        Assert.All(series.Where(s => s.Labels.ContainsKey("requested_model")), s => Assert.Equal("capped", s.Labels["requested_model"]));
+        // A refused crafted model is counted under "" (unresolved), never under the body's string.
+        Assert.All(series.Where(s => s.Labels.ContainsKey("requested_model")), s => Assert.Contains(s.Labels["requested_model"], new[] { "capped", "" }));
         Assert.All(series.Where(s => s.Labels.ContainsKey("end_user")), s => Assert.Equal("", s.Labels["end_user"]));
         Assert.Single(m.Of("litellm_requests_metric_total"));
         Assert.Equal(5, m.Sum("litellm_requests_metric_total"));

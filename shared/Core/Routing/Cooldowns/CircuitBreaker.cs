@@ -25,6 +25,7 @@ public sealed class CircuitBreaker
     private long _minute = -1;
     private int _calls;
     private int _failures;
+    private readonly Dictionary<int, long> _trips = [];
 
     public CircuitBreaker(CooldownSettings? settings) => _settings = settings;
 
@@ -102,11 +103,25 @@ public sealed class CircuitBreaker
                 || (s.AllowedFailsPerClass.TryGetValue(c, out var allowed) ? classFailures > allowed : _failures > s.AllowedFails)
                 || (_calls >= MinCallsForRate && _failures * 2 > _calls);
             if (!trip) return null;
+            _trips[e.Status] = _trips.GetValueOrDefault(e.Status) + 1;
             var until = now + s.CooldownTime;
             _openUntilTicks = until.UtcTicks;
             _trialTaken = 0;
             return until;
         }
+    }
+
+    /// <summary>How often this instance took the deployment out, by the upstream status that did it (for <c>/metrics</c>).</summary>
+    public (int Status, long Count)[] TripsByStatus()
+    {
+        lock (_gate) return _trips.Select(t => (t.Key, t.Value)).ToArray();
+    }
+
+    /// <summary>LiteLLM's <c>litellm_deployment_state</c>: 0 healthy, 1 failures this minute, 2 out (cooling down).</summary>
+    public int State(DateTimeOffset now)
+    {
+        if (Volatile.Read(ref _openUntilTicks) is var until and > 0 && now.UtcTicks < until) return 2;
+        lock (_gate) return _minute == now.UtcTicks / TimeSpan.TicksPerMinute && _failures > 0 ? 1 : 0;
     }
 
     /// <summary>Another instance tripped this deployment until <paramref name="until"/>: take it out here too, unless already out longer.</summary>
