@@ -29,6 +29,8 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS response_cache(key TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL,
           expires_ms INTEGER NOT NULL, cost INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS response_cache_expiry ON response_cache(expires_ms);
+        CREATE TABLE IF NOT EXISTS alerts(id TEXT PRIMARY KEY, fired_ms INTEGER NOT NULL, json TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS alerts_fired ON alerts(fired_ms DESC);
         """;
 
     /// <summary>Columns added after a release: a file made by an earlier version gets them on open (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
