@@ -7,21 +7,21 @@ namespace Gateway.Alerts.Rules;
 
 /// <summary>
 /// A day's spend far above the subject's own baseline: the robust z-score of the day against the 14 days before it, for
-/// a key, team or model. Quiet unless the day reaches <c>anomaly_min_spend</c> (tiny keys) and the subject spent on at
-/// least half of the baseline days (a new or mostly idle subject has no baseline to be far from). One alert per subject
-/// and day.
+/// a key, team or model. The baseline starts at the subject's first day with spend; quiet unless it is at least a week
+/// long with spend on at least half its days (a new or mostly idle subject has no baseline to be far from) and the day
+/// reaches <c>anomaly_min_spend</c> (tiny keys). One alert per subject and day.
 /// </summary>
 public sealed class AnomalyRule(AlertingArgs args)
 {
     public const int BaselineDays = 14;
-    public const int MinimumActiveDays = BaselineDays / 2;
+    public const int MinimumBaselineDays = 7;
 
     public AlertRecord? Evaluate(string dimension, string value, DateOnly day, SpendHistory history, DateTimeOffset now, string? keyAlias = null)
     {
         var spend = history.On(dimension, value, day);
         if (spend < args.AnomalyMinSpend) return null;
-        var baseline = history.Range(dimension, value, day.AddDays(-BaselineDays), day.AddDays(-1)).Select(d => (double)d).ToList();
-        if (baseline.Count < BaselineDays || baseline.Count(d => d > 0) < MinimumActiveDays) return null;
+        var baseline = history.Range(dimension, value, day.AddDays(-BaselineDays), day.AddDays(-1)).SkipWhile(d => d <= 0).Select(d => (double)d).ToList();
+        if (baseline.Count < MinimumBaselineDays || 2 * baseline.Count(d => d > 0) < baseline.Count) return null;
         var (median, mad, z) = RobustZScore.Of((double)spend, baseline);
         if (z < args.AnomalyZThreshold) return null;
 
@@ -35,7 +35,7 @@ public sealed class AnomalyRule(AlertingArgs args)
             Event = "spend_anomaly",
             EventGroup = group,
             Subject = value,
-            Message = $"{name} spent ${BudgetRules.Money(spend)} on {dayText}, against a usual ${BudgetRules.Money((decimal)median)} a day (robust z-score {z.ToString("0.#", CultureInfo.InvariantCulture)} over the {BaselineDays} days before).",
+            Message = $"{name} spent ${BudgetRules.Money(spend)} on {dayText}, against a usual ${BudgetRules.Money((decimal)median)} a day (robust z-score {z.ToString("0.#", CultureInfo.InvariantCulture)} over the {baseline.Count} days before).",
             FiredAt = now,
             Spend = spend,
             Token = group == AlertGroups.Key ? value : null,
