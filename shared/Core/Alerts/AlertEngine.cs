@@ -25,8 +25,10 @@ public sealed partial class AlertEngine(IGovernanceStore governance, IAlertStore
 
     public BudgetRules Budget => _budget;
 
-    public async Task<AlertRun> OnSpendAsync(IReadOnlyList<SpendEvent> events, CancellationToken ct)
+    public async Task<AlertRun> OnSpendAsync(IReadOnlyList<SpendEvent> batch, CancellationToken ct)
     {
+        // A stream batch can hold an event twice (its log item and its per-day copy).
+        var events = batch.DistinctBy(e => e.Id, StringComparer.Ordinal).ToList();
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         // A batch delivered just after midnight still judges yesterday's anomalies; older days are history.
@@ -84,8 +86,8 @@ public sealed partial class AlertEngine(IGovernanceStore governance, IAlertStore
         if (proxyBudget is { } proxy) found.AddRange(await BudgetAlertsAsync(BudgetSubject.Proxy(proxy), history, now, ct));
         foreach (var dimension in (string[])[SpendDimensions.Key, SpendDimensions.Team, SpendDimensions.Model])
             foreach (var value in history.ValuesOn(dimension, today).Where(v => v != SpendDimensions.NoKey).ToList())
-                found.Add(_anomaly.Evaluate(dimension, value, today, history, now, aliases.GetValueOrDefault(value))!);
-        return await FireAsync([.. found.OfType<AlertRecord>()], now, ct);
+                if (_anomaly.Evaluate(dimension, value, today, history, now, aliases.GetValueOrDefault(value)) is { } anomaly) found.Add(anomaly);
+        return await FireAsync(found, now, ct);
     }
 
     /// <summary>The subject's window, spend and forecast, as <c>GET /spend/forecast</c> answers them.</summary>

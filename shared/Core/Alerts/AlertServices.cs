@@ -26,8 +26,9 @@ public static class AlertServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AlertEngine>>()));
         services.TryAddSingleton<AlertEndpoints>();
         services.TryAddSingleton<ForecastEndpoint>();
-        // The function hosts run the rules from their triggers and schedules (/spend-ingest, /alerts, /events).
-        if (config.Store.Kind == "sqlite") services.AddHostedService<LocalAlertLoop>();
+        // The function hosts run the rules from their triggers and schedules (/spend-ingest, /alerts, /events); the
+        // embedded gateway runs them in a loop once there is a channel to tell.
+        if (config.Store.Kind == "sqlite" && config.Alerting.Channels.Count > 0) services.AddHostedService<LocalAlertLoop>();
         return services;
     }
 

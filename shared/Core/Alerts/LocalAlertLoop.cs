@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Alerts;
 
 /// <summary>
-/// The embedded gateway's alert schedule: the sweep once a minute on the gateway's <see cref="TimeProvider"/> (budgets,
-/// forecasts, today's anomalies, and deliveries due a retry). Spend reaches SQLite through the journal, so a minute is
-/// the longest an alert waits.
+/// The embedded gateway's alert schedule, when <c>general_settings.alerting</c> names a channel: the sweep once a minute
+/// on the gateway's <see cref="TimeProvider"/> (budgets, forecasts, today's anomalies, and deliveries due a retry).
+/// Spend reaches SQLite through the journal, so a minute is the longest an alert waits.
 /// </summary>
 public sealed partial class LocalAlertLoop(AlertEngine engine, TimeProvider time, ILogger<LocalAlertLoop> log) : BackgroundService
 {
