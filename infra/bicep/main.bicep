@@ -66,6 +66,14 @@ param providerKeys { *: string } = {}
 @secure()
 param tenantProviderKeys { *: { *: string } } = {}
 
+@description('Alert channel URLs and the webhook signing secret to hold in Key Vault, by the variable the app reads (docs/alerts.md): each becomes a secret and, in every tenant without its own of that name (its providerKeyNames), a Key Vault reference app setting. Values in alertSettings. A tenant\'s own channel goes in its providerKeyNames and tenantProviderKeys, as a provider key does.')
+@allowed(['SLACK_WEBHOOK_URL', 'TEAMS_WEBHOOK_URL', 'WEBHOOK_URL', 'GATEWAY_WEBHOOK_SIGNING_SECRET'])
+param alertSettingNames string[] = []
+
+@description('The alert setting values (secret): variable name -> URL or signing secret, one for each name in alertSettingNames.')
+@secure()
+param alertSettings { *: string } = {}
+
 @description('Resource id of an Azure OpenAI account every tenant may call with its managed identity (a tenant\'s azureOpenAiAccountId overrides it); empty for none.')
 param azureOpenAiAccountId string = ''
 
@@ -108,8 +116,9 @@ var tenantOwnProviderSecrets = [
   })
 ]
 
+// Alert channel URLs and the signing secret travel as provider keys do: a secret per variable, a reference per app.
 var providerSecrets providerSecret[] = [
-  for envName in providerKeyNames: {
+  for envName in concat(providerKeyNames, alertSettingNames): {
     envName: envName
     secretName: toLower(replace(envName, '_', '-'))
   }
@@ -161,7 +170,7 @@ module keyVault 'modules/keyvault.bicep' = {
     masterKeySeed: masterKeySeed
     sharedMasterKey: sharedMasterKey
     tenantMasterKeys: tenantMasterKeys
-    providerKeys: providerKeys
+    providerKeys: union(providerKeys, alertSettings)
     providerSecrets: providerSecrets
     tenantProviderKeys: tenantProviderKeys
     tenantProviderSecrets: flatten(map(

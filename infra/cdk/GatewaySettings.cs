@@ -103,6 +103,7 @@ public sealed partial record GatewaySettings
 
         var defaultModels = ContextList(node.TryGetContext("bedrockModels"));
         var defaultProviderKeys = ContextList(node.TryGetContext("providerKeys"));
+        var defaultAlertSecrets = ContextList(node.TryGetContext("alertSecrets"));
         var defaultMasterKey = Str("masterKeyParameter");
 
         var tenants = new List<TenantSettings>();
@@ -111,10 +112,10 @@ public sealed partial record GatewaySettings
         if (names.Count > 0 && file is not null)
             errors.Add("tenants and tenantsFile: give one of them, not both");
         else if (file is not null)
-            tenants.AddRange(ReadTenantsFile(file, prefix, defaultModels, defaultProviderKeys, defaultMasterKey, errors));
+            tenants.AddRange(ReadTenantsFile(file, prefix, defaultModels, defaultProviderKeys, defaultAlertSecrets, defaultMasterKey, errors));
         else
             foreach (var name in names)
-                tenants.Add(Tenant(name, prefix, defaultModels, defaultProviderKeys, defaultMasterKey, errors, "tenants"));
+                tenants.Add(Tenant(name, prefix, defaultModels, defaultProviderKeys, defaultAlertSecrets, defaultMasterKey, errors, "tenants"));
 
         if (tenants.Count == 0 && errors.Count == 0)
             errors.Add("tenants: none given; deploy with -c tenants=a,b or -c tenantsFile=tenants.json");
@@ -143,7 +144,7 @@ public sealed partial record GatewaySettings
     }
 
     private static IEnumerable<TenantSettings> ReadTenantsFile(string path, string prefix, IReadOnlyList<string> defaultModels,
-        IReadOnlyList<string> defaultProviderKeys, string? defaultMasterKey, List<string> errors)
+        IReadOnlyList<string> defaultProviderKeys, IReadOnlyList<string> defaultAlertSecrets, string? defaultMasterKey, List<string> errors)
     {
         JsonDocument doc;
         try
@@ -170,7 +171,7 @@ public sealed partial record GatewaySettings
                 var where = $"tenantsFile: tenants[{i++}]";
                 if (item.ValueKind == JsonValueKind.String)
                 {
-                    yield return Tenant(item.GetString()!, prefix, defaultModels, defaultProviderKeys, defaultMasterKey, errors, where);
+                    yield return Tenant(item.GetString()!, prefix, defaultModels, defaultProviderKeys, defaultAlertSecrets, defaultMasterKey, errors, where);
                     continue;
                 }
                 if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String)
@@ -179,12 +180,13 @@ public sealed partial record GatewaySettings
                     continue;
                 }
                 foreach (var p in item.EnumerateObject())
-                    if (p.Name is not ("name" or "bedrockModels" or "providerKeys" or "masterKeyParameter"))
-                        errors.Add($"{where}.{p.Name}: unknown field (known: name, bedrockModels, providerKeys, masterKeyParameter)");
+                    if (p.Name is not ("name" or "bedrockModels" or "providerKeys" or "alertSecrets" or "masterKeyParameter"))
+                        errors.Add($"{where}.{p.Name}: unknown field (known: name, bedrockModels, providerKeys, alertSecrets, masterKeyParameter)");
                 var models = item.TryGetProperty("bedrockModels", out var m) ? JsonStrings(m, $"{where}.bedrockModels", errors) : defaultModels;
                 var keys = item.TryGetProperty("providerKeys", out var k) ? JsonStrings(k, $"{where}.providerKeys", errors) : defaultProviderKeys;
+                var alerts = item.TryGetProperty("alertSecrets", out var a) ? JsonStrings(a, $"{where}.alertSecrets", errors) : defaultAlertSecrets;
                 var master = item.TryGetProperty("masterKeyParameter", out var mk) && mk.ValueKind == JsonValueKind.String ? mk.GetString() : defaultMasterKey;
-                yield return Tenant(n.GetString()!, prefix, models, keys, master, errors, where);
+                yield return Tenant(n.GetString()!, prefix, models, keys, alerts, master, errors, where);
             }
         }
     }
@@ -200,8 +202,11 @@ public sealed partial record GatewaySettings
         return result;
     }
 
+    /// <summary>The variables alert channels read their URL or signing secret from (docs/alerts.md).</summary>
+    public static readonly string[] AlertSecretNames = ["SLACK_WEBHOOK_URL", "TEAMS_WEBHOOK_URL", "WEBHOOK_URL", "GATEWAY_WEBHOOK_SIGNING_SECRET"];
+
     private static TenantSettings Tenant(string name, string prefix, IReadOnlyList<string> models, IReadOnlyList<string> providerKeys,
-        string? masterKeyTemplate, List<string> errors, string where)
+        IReadOnlyList<string> alertSecrets, string? masterKeyTemplate, List<string> errors, string where)
     {
         if (!TenantPattern().IsMatch(name))
             errors.Add($"{where}: tenant name '{name}' must be 1-32 lower-case letters, digits or '-', starting with a letter or digit");
@@ -214,20 +219,24 @@ public sealed partial record GatewaySettings
             errors.Add($"{where}: masterKeyParameter '{master}' is not an SSM parameter name");
 
         var secrets = new List<SecretParameter>();
-        foreach (var entry in providerKeys)
-        {
-            var eq = entry.IndexOf('=');
-            var env = (eq < 0 ? entry : entry[..eq]).Trim();
-            var param = eq < 0 ? $"/{prefix}/{name}/{env}" : entry[(eq + 1)..].Trim().Replace("{tenant}", name).Replace("{prefix}", prefix);
-            if (!EnvNamePattern().IsMatch(env))
-                errors.Add($"{where}: providerKeys entry '{entry}': '{env}' is not an environment variable name");
-            else if (!ParameterPattern().IsMatch(param))
-                errors.Add($"{where}: providerKeys entry '{entry}': '{param}' is not an SSM parameter name");
-            else if (secrets.Any(s => s.EnvironmentVariable == env))
-                errors.Add($"{where}: providerKeys names {env} more than once");
-            else
-                secrets.Add(new SecretParameter(env, param));
-        }
+        // Alert channel URLs and the signing secret are SSM SecureStrings read at start, as provider keys are.
+        foreach (var (field, entries) in new[] { ("providerKeys", providerKeys), ("alertSecrets", alertSecrets) })
+            foreach (var entry in entries)
+            {
+                var eq = entry.IndexOf('=');
+                var env = (eq < 0 ? entry : entry[..eq]).Trim();
+                var param = eq < 0 ? $"/{prefix}/{name}/{env}" : entry[(eq + 1)..].Trim().Replace("{tenant}", name).Replace("{prefix}", prefix);
+                if (!EnvNamePattern().IsMatch(env))
+                    errors.Add($"{where}: {field} entry '{entry}': '{env}' is not an environment variable name");
+                else if (field == "alertSecrets" && !AlertSecretNames.Contains(env))
+                    errors.Add($"{where}: alertSecrets entry '{entry}': '{env}' is not an alert secret (use {string.Join(", ", AlertSecretNames)})");
+                else if (!ParameterPattern().IsMatch(param))
+                    errors.Add($"{where}: {field} entry '{entry}': '{param}' is not an SSM parameter name");
+                else if (secrets.Any(s => s.EnvironmentVariable == env))
+                    errors.Add($"{where}: {field} names {env} more than once");
+                else
+                    secrets.Add(new SecretParameter(env, param));
+            }
         return new TenantSettings(name, models.Distinct().ToList(), master, secrets);
     }
 

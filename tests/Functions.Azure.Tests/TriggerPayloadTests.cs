@@ -15,17 +15,17 @@ namespace Gateway.Functions.Azure.Tests;
 /// </summary>
 public sealed class TriggerPayloadTests
 {
-    private const string Master = "sk-trigger-master-1";
+    internal const string Master = "sk-trigger-master-1";
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static string AzuriteConnectionString()
+    internal static string AzuriteConnectionString()
     {
         var endpoint = Environment.GetEnvironmentVariable("GATEWAY_TEST_AZURITE_TABLES");
         Assert.False(string.IsNullOrEmpty(endpoint), "GATEWAY_TEST_AZURITE_TABLES is not set: run ./test.sh, which starts Azurite.");
         return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint={endpoint};";
     }
 
-    private static string Binary()
+    internal static string Binary()
     {
         var path = Environment.GetEnvironmentVariable("GATEWAY_AOT_BINARY");
         Assert.False(string.IsNullOrEmpty(path), "GATEWAY_AOT_BINARY is not set: run ./test.sh, which publishes the AOT binary first.");
@@ -33,7 +33,7 @@ public sealed class TriggerPayloadTests
     }
 
     /// <summary>A spend event as the gateway writes it onto Event Hubs (the JSON string is the event body).</summary>
-    private static string SpendEvent(string id, string key, decimal spend, DateTimeOffset at) => new JsonObject
+    internal static string SpendEvent(string id, string key, decimal spend, DateTimeOffset at) => new JsonObject
     {
         ["id"] = id,
         ["call_type"] = "chat_completion",
@@ -51,7 +51,7 @@ public sealed class TriggerPayloadTests
     }.ToJsonString();
 
     /// <summary>The custom-handler request for an Event Hubs trigger with cardinality many (dataType string).</summary>
-    private static string EventHubsInvocation(IReadOnlyList<string> bodies, DateTimeOffset at) => new JsonObject
+    internal static string EventHubsInvocation(IReadOnlyList<string> bodies, DateTimeOffset at) => new JsonObject
     {
         ["Data"] = new JsonObject { ["events"] = new JsonArray([.. bodies.Select(b => (JsonNode)JsonValue.Create(b)!)]) },
         ["Metadata"] = new JsonObject
@@ -65,7 +65,7 @@ public sealed class TriggerPayloadTests
         },
     }.ToJsonString();
 
-    private static string TimerInvocation(string function) =>
+    internal static string TimerInvocation(string function) =>
         """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"2026-11-25T10:00:00+00:00","Next":"2026-11-25T10:01:00+00:00","LastUpdated":"2026-11-25T10:00:00+00:00"},"IsPastDue":false}},"""
         + $$$"""
         "Metadata":{"sys":{"MethodName":"{{{function}}}","UtcNow":"2026-11-25T10:01:00.0012Z","RandGuid":"{{{Guid.NewGuid()}}}"}}
@@ -156,5 +156,5 @@ public sealed class TriggerPayloadTests
         }
     }
 
-    private static StringContent Json(string s) => new(s, Encoding.UTF8, "application/json");
+    internal static StringContent Json(string s) => new(s, Encoding.UTF8, "application/json");
 }

@@ -90,14 +90,15 @@ public sealed class GatewayStackTests(TwoTenantApp app) : IClassFixture<TwoTenan
             ["GATEWAY_SPEND_TABLE"] = "gateway-alpha-spend",
             ["GATEWAY_SPEND_ROLLUPS"] = "stream",
             ["GATEWAY_MASTER_KEY_PARAMETER"] = "/gateway/alpha/master-key",
-            ["GATEWAY_SECRET_PARAMETERS"] = "OPENAI_API_KEY=/gateway/alpha/OPENAI_API_KEY",
+            // Alert channel URLs and the webhook signing secret come from SSM as provider keys do.
+            ["GATEWAY_SECRET_PARAMETERS"] = "OPENAI_API_KEY=/gateway/alpha/OPENAI_API_KEY,SLACK_WEBHOOK_URL=/gateway/alpha/SLACK_WEBHOOK_URL,GATEWAY_WEBHOOK_SIGNING_SECRET=/shared/alert-signing",
         }, alpha);
 
         var beta = Environment("beta");
         Assert.Equal("beta", beta["GATEWAY_TENANT"]);
         Assert.Equal("/custom/beta-master", beta["GATEWAY_MASTER_KEY_PARAMETER"]);
         Assert.Equal("ANTHROPIC_API_KEY=/shared/anthropic-key", beta["GATEWAY_SECRET_PARAMETERS"]);
-        Assert.DoesNotContain(alpha.Keys.Concat(beta.Keys), k => k is "GATEWAY_MASTER_KEY" or "OPENAI_API_KEY" or "ANTHROPIC_API_KEY");
+        Assert.DoesNotContain(alpha.Keys.Concat(beta.Keys), k => k is "GATEWAY_MASTER_KEY" or "OPENAI_API_KEY" or "ANTHROPIC_API_KEY" or "SLACK_WEBHOOK_URL" or "GATEWAY_WEBHOOK_SIGNING_SECRET");
     }
 
     private Dictionary<string, string> Environment(string tenant)
@@ -190,7 +191,8 @@ public sealed class GatewayStackTests(TwoTenantApp app) : IClassFixture<TwoTenan
     [Fact]
     public void Role_reads_only_its_own_ssm_parameters_and_decrypts_only_through_ssm()
     {
-        Assert.Equal([$"arn:{P}:ssm:{Region}:{Account}:parameter/gateway/alpha/master-key", $"arn:{P}:ssm:{Region}:{Account}:parameter/gateway/alpha/OPENAI_API_KEY"],
+        Assert.Equal([$"arn:{P}:ssm:{Region}:{Account}:parameter/gateway/alpha/master-key", $"arn:{P}:ssm:{Region}:{Account}:parameter/gateway/alpha/OPENAI_API_KEY",
+            $"arn:{P}:ssm:{Region}:{Account}:parameter/gateway/alpha/SLACK_WEBHOOK_URL", $"arn:{P}:ssm:{Region}:{Account}:parameter/shared/alert-signing"],
             SsmResources("alpha"));
         Assert.Equal([$"arn:{P}:ssm:{Region}:{Account}:parameter/custom/beta-master", $"arn:{P}:ssm:{Region}:{Account}:parameter/shared/anthropic-key"],
             SsmResources("beta"));

@@ -45,6 +45,23 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public void Alert_secrets_are_ssm_parameters_beside_the_provider_keys_and_only_the_alert_variables_are_taken()
+    {
+        var s = Parse(new()
+        {
+            ["tenants"] = "a",
+            ["providerKeys"] = "OPENAI_API_KEY",
+            ["alertSecrets"] = "TEAMS_WEBHOOK_URL,GATEWAY_WEBHOOK_SIGNING_SECRET=/org/{tenant}/alert-signing",
+            ["asset"] = "relative/dir",
+        });
+        Assert.Equal([new SecretParameter("OPENAI_API_KEY", "/gateway/a/OPENAI_API_KEY"), new SecretParameter("TEAMS_WEBHOOK_URL", "/gateway/a/TEAMS_WEBHOOK_URL"),
+            new SecretParameter("GATEWAY_WEBHOOK_SIGNING_SECRET", "/org/a/alert-signing")], s.Tenants[0].ProviderKeys);
+
+        Assert.Contains("alertSecrets entry 'OPENAI_API_KEY': 'OPENAI_API_KEY' is not an alert secret", Error(new() { ["tenants"] = "a", ["alertSecrets"] = "OPENAI_API_KEY" }));
+        Assert.Contains("alertSecrets names WEBHOOK_URL more than once", Error(new() { ["tenants"] = "a", ["alertSecrets"] = "WEBHOOK_URL,WEBHOOK_URL=/x/y" }));
+    }
+
+    [Fact]
     public void Bad_values_are_all_reported_with_their_key()
     {
         var message = Error(new()

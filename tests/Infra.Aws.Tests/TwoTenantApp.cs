@@ -34,7 +34,8 @@ public sealed class TwoTenantApp : IDisposable
         File.WriteAllText(tenantsFile, $$"""
             {
               "tenants": [
-                { "name": "alpha", "bedrockModels": ["{{HaikuModel}}", "{{HaikuProfile}}"], "providerKeys": ["OPENAI_API_KEY"] },
+                { "name": "alpha", "bedrockModels": ["{{HaikuModel}}", "{{HaikuProfile}}"], "providerKeys": ["OPENAI_API_KEY"],
+                  "alertSecrets": ["SLACK_WEBHOOK_URL", "GATEWAY_WEBHOOK_SIGNING_SECRET=/shared/alert-signing"] },
                 { "name": "beta", "bedrockModels": ["{{TitanEmbed}}"], "masterKeyParameter": "/custom/beta-master",
                   "providerKeys": ["ANTHROPIC_API_KEY=/shared/anthropic-key"] }
               ]

@@ -74,4 +74,27 @@ public sealed class TenantSecretsTests
         Assert.Contains("'fabrikam--openai-api-key'", Setting("fabrikam", "OPENAI_API_KEY"), StringComparison.Ordinal);
         Assert.DoesNotContain("'openai-api-key'", Setting("fabrikam", "OPENAI_API_KEY"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Alert_channel_urls_and_the_signing_secret_become_key_vault_secrets_every_tenant_reads()
+    {
+        const string Alerts = "\nparam alertSettingNames = ['SLACK_WEBHOOK_URL', 'GATEWAY_WEBHOOK_SIGNING_SECRET']\n"
+            + "param alertSettings = {\n  SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/secretpath'\n  GATEWAY_WEBHOOK_SIGNING_SECRET: 'whsec-0123456789'\n}\n";
+        var secrets = await Deployments.EvaluatedSecretsAsync(p => p + Alerts);
+        Assert.Equal("https://hooks.slack.com/services/T0/B0/secretpath", secrets["slack-webhook-url"]);
+        Assert.Equal("whsec-0123456789", secrets["gateway-webhook-signing-secret"]);
+        Assert.Equal(BicepCli.ExampleProviderKey, secrets["openai-api-key"]); // the provider keys are still there
+
+        var deployment = await Deployments.TwoTenantsAsync(p => p + Alerts);
+        var resources = deployment["predictedResources"]!.AsArray().Select(r => r!.AsObject()).ToArray();
+        foreach (var tenant in (string[])["contoso", "fabrikam"])
+        {
+            var settings = resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites" && r["name"]!.GetValue<string>().StartsWith($"func-{tenant}-", StringComparison.Ordinal))
+                ["properties"]!["siteConfig"]!["appSettings"]!.AsArray().ToDictionary(s => s!["name"]!.GetValue<string>(), s => s!["value"]!.GetValue<string>());
+            Assert.Contains("@Microsoft.KeyVault(SecretUri=", settings["SLACK_WEBHOOK_URL"], StringComparison.Ordinal);
+            Assert.Contains("'slack-webhook-url'", settings["SLACK_WEBHOOK_URL"], StringComparison.Ordinal);
+            Assert.Contains("'gateway-webhook-signing-secret'", settings["GATEWAY_WEBHOOK_SIGNING_SECRET"], StringComparison.Ordinal);
+            Assert.DoesNotContain(settings.Values, v => v.Contains("secretpath", StringComparison.Ordinal) || v.Contains("whsec-", StringComparison.Ordinal));
+        }
+    }
 }

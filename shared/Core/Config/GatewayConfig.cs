@@ -50,8 +50,8 @@ public sealed record GatewayConfig
     /// <summary><c>general_settings.require_auth_for_metrics_endpoint</c>: <c>/metrics</c> needs the master key even on loopback.</summary>
     public bool RequireAuthForMetrics { get; init; }
 
-    /// <summary><c>general_settings.alerting</c>: the alert channels named (<c>slack</c>, <c>webhook</c>, ...), kept for the alerts work.</summary>
-    public IReadOnlyList<string> Alerting { get; init; } = [];
+    /// <summary><c>general_settings.alerting</c> and its companions: channels, alert types, URLs, thresholds (see docs/alerts.md).</summary>
+    public Alerts.Config.AlertingSettings Alerting { get; init; } = Alerts.Config.AlertingSettings.Off;
 
     /// <summary><c>litellm_settings.json_logs</c>: the log is written as one JSON object per line.</summary>
     public bool JsonLogs { get; init; }

@@ -37,6 +37,7 @@ public static class GatewayConfigLoader
         var litellm = new LitellmSettings();
         var router = new Routing.RouterSettings();
         var cache = Caching.CacheSettings.Off;
+        var alerting = Alerts.Config.AlertingSettings.Off;
         if (root is not null)
         {
             new ConfigIncludes(report).Expand(root, baseDirectory ?? Directory.GetCurrentDirectory(), source);
@@ -47,6 +48,7 @@ public static class GatewayConfigLoader
             litellm = litellmSection.Read(root);
             deployments = new ModelListSection(fields, report, new LitellmParamsSection(fields, report, environment, litellm)).Read(root);
             general = new GeneralSettingsSection(fields, report).Read(root);
+            alerting = new AlertingSection(fields, report, environment).Read(YamlFields.Child(root, "general_settings") as YamlDotNet.RepresentationModel.YamlMappingNode);
             deployments = litellmSection.ReadGroupSettings(root, deployments);
             router = new RouterSettingsSection(fields, report).Read(root, deployments);
             cache = litellmSection.ReadCache(root, deployments.Select(d => d.ModelName).ToHashSet(StringComparer.Ordinal));
@@ -65,7 +67,7 @@ public static class GatewayConfigLoader
             JsonLogs = litellm.JsonLogs,
             DisableSpendLogs = general.DisableSpendLogs,
             RequireAuthForMetrics = general.RequireAuthForMetrics,
-            Alerting = general.Alerting,
+            Alerting = alerting,
             SpendLogRetention = general.SpendLogRetention,
             UnpricedModels = general.UnpricedModels,
             MaxEndUserBudget = litellm.MaxEndUserBudget,

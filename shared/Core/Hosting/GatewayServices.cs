@@ -46,6 +46,7 @@ public static class GatewayServices
         services.AddSpend(config);
         services.AddGovernance(config.Store);
         services.AddTriggers();
+        Alerts.AlertServices.AddAlerts(services, config);
         services.AddSingleton<IRequestAuthenticator>(sp => new MasterKeyAuthenticator(config.MasterKey, sp.GetRequiredService<Keys.KeyCache>()));
         services.AddSingleton<Tokens.TokenCounters>();
         services.AddResponseCache(config);
@@ -98,6 +99,7 @@ public static class GatewayServices
         app.MapSpend();
         app.MapResponseCache();
         app.MapTriggers();
+        Alerts.AlertServices.MapAlerts(app);
         return app;
     }
 

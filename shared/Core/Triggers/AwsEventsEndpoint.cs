@@ -10,12 +10,12 @@ namespace Gateway.Triggers;
 /// <summary>
 /// <c>POST /events</c>: the Lambda Web Adapter's pass-through path for non-HTTP events. DynamoDB Streams batches of the
 /// spend table finish the ingest of newly appended log items (their per-day index and rollups, idempotently; see
-/// <c>GATEWAY_SPEND_ROLLUPS=stream</c>), run the budget alerts for the keys they touch, and answer with partial-batch failures
+/// <c>GATEWAY_SPEND_ROLLUPS=stream</c>), run the alert rules for what they touch, and answer with partial-batch failures
 /// (<c>{"batchItemFailures":[{"itemIdentifier": sequence number}]}</c>) so Lambda retries only the records that failed;
 /// EventBridge scheduled events run the reservation sweeper (and, when its interval has passed, the spend-log retention
 /// cleanup) or the alert sweep.
 /// </summary>
-public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper sweeper, Alerts.BudgetAlerts alerts, Spend.Ingest.SpendIngest ingest, GatewayConfig config,
+public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper sweeper, Alerts.AlertEngine alerts, Spend.Ingest.SpendIngest ingest, GatewayConfig config,
     Spend.Retention.SpendLogCleanup retention)
 {
     public async Task HandleAsync(HttpContext ctx)
@@ -35,7 +35,7 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
     private async Task StreamBatchAsync(HttpContext ctx, JsonElement records)
     {
         var failures = new List<string>();
-        var keys = new List<string>();
+        var spent = new List<SpendEvent>();
         var appended = new List<(string Sequence, SpendEvent Event)>();
         var seen = 0;
         foreach (var record in records.EnumerateArray())
@@ -51,7 +51,7 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
                 continue;
             }
             seen++;
-            if (e.KeyHash is { } hash) keys.Add(hash);
+            spent.Add(e);
             // A new per-key log item (the hand-off's write): its ingest is finished here. Other items (the per-day
             // copy, updates of the same item) carry nothing new.
             if (name == "INSERT" && KeyOf(d) is ['k', '|', ..]) appended.Add((sequence, e));
@@ -68,7 +68,7 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
                 failures.AddRange(appended.Select(a => a.Sequence));
             }
         }
-        var raised = await alerts.CheckKeysAsync(keys, ctx.RequestAborted);
+        var run = await alerts.OnSpendAsync(spent, ctx.RequestAborted);
         ctx.Response.ContentType = "application/json";
         await using var w = new Utf8JsonWriter(ctx.Response.Body);
         w.WriteStartObject();
@@ -81,7 +81,7 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
         }
         w.WriteEndArray();
         w.WriteNumber("spendEvents", seen);
-        w.WriteNumber("alerts", raised.Count);
+        w.WriteNumber("alerts", run.Fired.Count);
         w.WriteEndObject();
         await w.FlushAsync(ctx.RequestAborted);
     }
@@ -127,8 +127,8 @@ public sealed class AwsEventsEndpoint(TriggerGuard guard, ReservationSweeper swe
                 await ctx.Response.WriteAsync($$"""{"job":"sweeper","released":{{released}},"spendLogsDeleted":{{purged?.Deleted ?? 0}}}""", ctx.RequestAborted);
                 break;
             case "alerts" or "alert-sweep":
-                var raised = await alerts.SweepAsync(ctx.RequestAborted);
-                await ctx.Response.WriteAsync($$"""{"job":"alerts","alerts":{{raised.Count}}}""", ctx.RequestAborted);
+                var run = await alerts.SweepAsync(ctx.RequestAborted);
+                await ctx.Response.WriteAsync($$"""{"job":"alerts","alerts":{{run.Fired.Count}},"retried":{{run.Retried}}}""", ctx.RequestAborted);
                 break;
             default:
                 throw Errors.InvalidField("job", $"'{job}' is not a scheduled job; use reservation-sweep or alert-sweep");

@@ -9,9 +9,10 @@ namespace Gateway.Triggers;
 /// The Azure function app's non-HTTP functions, as the custom handler receives them: <c>spend-ingest</c> (Event Hubs
 /// batch of spend events into the store, idempotently), <c>sweeper</c> (releases expired reservations, then deletes
 /// expired spend logs when the retention interval has passed) and
-/// <c>alerts</c> (the budget alert sweep over every key).
+/// <c>alerts</c> (the alert sweep: budgets, forecasts, today's anomalies, deliveries due a retry). The ingest runs the
+/// alert rules for what the batch touched once the batch is stored.
 /// </summary>
-public sealed class AzureTriggerEndpoints(TriggerGuard guard, SpendIngest ingest, ReservationSweeper sweeper, Alerts.BudgetAlerts alerts, GatewayConfig config,
+public sealed class AzureTriggerEndpoints(TriggerGuard guard, SpendIngest ingest, ReservationSweeper sweeper, Alerts.AlertEngine alerts, GatewayConfig config,
     Spend.Retention.SpendLogCleanup retention)
 {
     /// <summary>The input binding names in the function.json files.</summary>
@@ -25,6 +26,8 @@ public sealed class AzureTriggerEndpoints(TriggerGuard guard, SpendIngest ingest
         var (events, bad) = SpendEventReader.ReadBatch(invocation.Input(EventsBinding));
         var result = await ingest.IngestAsync(events, ctx.RequestAborted);
         invocation.Logs.Add($"spend-ingest: {result.Received} event(s), {result.Written} written, {result.Duplicates} already present, {bad.Count + result.Rejected} malformed and dropped");
+        var run = await alerts.OnSpendAsync(events, ctx.RequestAborted);
+        AddLogs(invocation, run);
         await invocation.WriteResultAsync(ctx);
     }
 
@@ -43,9 +46,13 @@ public sealed class AzureTriggerEndpoints(TriggerGuard guard, SpendIngest ingest
     {
         await guard.RequireAsync(ctx);
         using var invocation = await FunctionsInvocation.ReadAsync(ctx, config.MaxRequestBytes);
-        var raised = await alerts.SweepAsync(ctx.RequestAborted);
-        invocation.Logs.Add($"alerts: {raised.Count} budget alert(s)");
-        foreach (var a in raised) invocation.Logs.Add($"{a.Kind}: key {a.KeyAlias ?? a.KeyHash[..12]} spent {a.Spend} of {a.Threshold} USD");
+        AddLogs(invocation, await alerts.SweepAsync(ctx.RequestAborted));
         await invocation.WriteResultAsync(ctx);
+    }
+
+    private static void AddLogs(FunctionsInvocation invocation, Alerts.AlertRun run)
+    {
+        invocation.Logs.Add($"alerts: {run.Fired.Count} fired, {run.Retried} retried");
+        foreach (var a in run.Fired) invocation.Logs.Add($"{a.AlertType} {a.Event}: {a.Id}");
     }
 }

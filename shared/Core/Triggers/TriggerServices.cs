@@ -11,7 +11,6 @@ public static class TriggerServices
     public static IServiceCollection AddTriggers(this IServiceCollection services)
     {
         services.TryAddSingleton<TriggerGuard>();
-        services.TryAddSingleton<Alerts.BudgetAlerts>();
         services.TryAddSingleton<AzureTriggerEndpoints>();
         services.TryAddSingleton<AwsEventsEndpoint>();
         return services;

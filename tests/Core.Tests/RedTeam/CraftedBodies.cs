@@ -258,4 +258,27 @@ public static class CraftedBodies
         for (var i = 0; i < 5; i++)
             yield return Chat($"end user {i}", $"{{\"model\":\"{model}\",{Msgs},\"user\":\"flood-user-{i}\",\"metadata\":{{\"request_id\":\"r{i}\"}}}}");
     }
+
+    /// <summary>
+    /// Requests to the alert routes that try to read another subject, send an alert somewhere of their choosing, or break
+    /// the filters. Body null: a GET. With a virtual key every one is a 403; with the master key each malformed one is a
+    /// 400 naming its parameter, and no request leaves for a URL the caller named.
+    /// </summary>
+    public static IEnumerable<(string Name, HttpMethod Method, string PathAndQuery, int MasterStatus)> AlertRoutes(string otherKeyHash)
+    {
+        yield return ("alert history", HttpMethod.Get, "/alerts", 200);
+        yield return ("alert history, unknown type", HttpMethod.Get, "/alerts?type=budget_alerts%00", 400);
+        yield return ("alert history, limit zero", HttpMethod.Get, "/alerts?limit=0", 400);
+        yield return ("alert history, limit past the cap", HttpMethod.Get, "/alerts?limit=1000000", 400);
+        yield return ("alert history, negative limit", HttpMethod.Get, "/alerts?limit=-1", 400);
+        yield return ("alert history, since not a time", HttpMethod.Get, "/alerts?since=yesterday'--", 400);
+        yield return ("test alert to a channel that is a URL", HttpMethod.Post, "/alerts/test?channel=https%3A%2F%2Fevil.example%2Fhook", 400);
+        yield return ("test alert, channel with a header break", HttpMethod.Post, "/alerts/test?channel=webhook%0d%0aHost:%20evil.example", 400);
+        yield return ("test alert, channel upper case", HttpMethod.Post, "/alerts/test?channel=WEBHOOK", 400);
+        yield return ("test alert, no channel", HttpMethod.Post, "/alerts/test", 400);
+        yield return ("forecast of another key", HttpMethod.Get, "/spend/forecast?key=" + otherKeyHash, 200);
+        yield return ("forecast naming two subjects", HttpMethod.Get, $"/spend/forecast?key={otherKeyHash}&team=t", 400);
+        yield return ("forecast naming nothing", HttpMethod.Get, "/spend/forecast", 400);
+        yield return ("forecast of a key that does not exist", HttpMethod.Get, "/spend/forecast?key=sk-not-a-key", 404);
+    }
 }

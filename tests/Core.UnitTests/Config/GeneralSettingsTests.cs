@@ -24,7 +24,7 @@ public sealed class GeneralSettingsTests
     }
 
     [Fact]
-    public void Alerting_is_kept_and_the_warning_says_alerts_go_to_the_log()
+    public void Alerting_channels_without_a_url_or_that_this_gateway_does_not_send_to_are_warned_about()
     {
         var config = ConfigText.Parse("""
             model_list:
@@ -35,8 +35,12 @@ public sealed class GeneralSettingsTests
               alerting_threshold: 300
             """);
 
-        Assert.Equal(["slack", "email"], config.Alerting);
-        Assert.Equal("line 5: general_settings.alerting: alerts are written to the gateway's log; channels are kept but not sent to yet (slack, email)", Assert.Single(config.Warnings));
+        Assert.Equal(["slack"], config.Alerting.Channels);
+        Assert.Equal(TimeSpan.FromSeconds(300), config.Alerting.SlowThreshold);
+        Assert.Equal([
+            "line 5: general_settings.alerting: 'slack' has no URL (SLACK_WEBHOOK_URL is not set); alerts are kept in GET /alerts only",
+            "line 5: general_settings.alerting: 'email' is not a channel this gateway sends to (it sends to slack, teams, webhook); ignored",
+        ], config.Warnings);
     }
 
     [Fact]

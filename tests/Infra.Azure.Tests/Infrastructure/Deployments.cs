@@ -15,11 +15,14 @@ public static class Deployments
     public static string Scratch { get; } = CreateScratch();
 
     private static readonly Lazy<Task<JsonNode>> MainTemplate = new(CompileMainAsync);
-    private static readonly Lazy<Task<JsonNode>> TwoTenantSnapshot = new(SnapshotTwoTenantsAsync);
+    private static readonly Lazy<Task<JsonNode>> TwoTenantSnapshot = new(() => SnapshotTwoTenantsAsync(null));
 
     public static Task<JsonNode> CompiledMainAsync() => MainTemplate.Value;
 
     public static Task<JsonNode> TwoTenantsAsync() => TwoTenantSnapshot.Value;
+
+    /// <summary>A snapshot of the two-tenant example after <paramref name="editParameters"/> changed its parameter file.</summary>
+    public static Task<JsonNode> TwoTenantsAsync(Func<string, string> editParameters) => SnapshotTwoTenantsAsync(editParameters);
 
     /// <summary>A fresh copy of infra/bicep in a temporary folder.</summary>
     public static string CopyOfBicepTree()
@@ -102,9 +105,11 @@ public static class Deployments
             .ToDictionary(r => r!["name"]!.GetValue<string>().Split('/')[^1], r => r!["properties"]!["value"]!.GetValue<string>());
     }
 
-    private static async Task<JsonNode> SnapshotTwoTenantsAsync()
+    private static async Task<JsonNode> SnapshotTwoTenantsAsync(Func<string, string>? editParameters)
     {
         var directory = CopyOfBicepTree();
+        var parameters = Path.Combine(directory, "examples", "two-tenants.bicepparam");
+        if (editParameters is not null) await File.WriteAllTextAsync(parameters, editParameters(await File.ReadAllTextAsync(parameters)));
         var result = await BicepCli.RunAsync(directory, "snapshot", Path.Combine("examples", "two-tenants.bicepparam"),
             "--mode", "overwrite", "--subscription-id", SubscriptionId, "--tenant-id", TenantId,
             "--location", Location, "--deployment-name", "gateway-tests");

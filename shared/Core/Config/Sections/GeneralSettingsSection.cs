@@ -16,7 +16,6 @@ internal sealed record GeneralSettings
     public Pricing.UnpricedModelPolicy UnpricedModels { get; init; }
     public bool DisableSpendLogs { get; init; }
     public bool RequireAuthForMetrics { get; init; }
-    public IReadOnlyList<string> Alerting { get; init; } = [];
 }
 
 /// <summary><c>general_settings</c>: the master key, request and response size caps, and spend-log body capture.</summary>
@@ -32,7 +31,7 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
     private static readonly HashSet<string> Keys =
     [
         "master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
-        "disable_spend_logs", "require_auth_for_metrics_endpoint", "alerting", "alerting_threshold", "unpriced_model_policy",
+        "disable_spend_logs", "require_auth_for_metrics_endpoint", "unpriced_model_policy", .. AlertingSection.Keys,
         Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey, .. DatabaseKeys,
     ];
 
@@ -71,28 +70,9 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
             settings = settings with { DisableSpendLogs = true };
         if (fields.OptionalBool(general, "require_auth_for_metrics_endpoint", "general_settings.require_auth_for_metrics_endpoint") == true)
             settings = settings with { RequireAuthForMetrics = true };
-        settings = settings with { Alerting = ReadAlerting(general) };
         var database = DatabaseKeys.Where(k => YamlFields.Child(general, k) is not null).ToList();
         if (database.Count > 0)
             report.Note(YamlFields.Child(general, database[0])!, $"general_settings.{string.Join(", ", database)}: Postgres is not used; keys, budgets and spend live in the gateway's own store (GATEWAY_STORE: embedded SQLite by default, Azure Table Storage or DynamoDB)");
         return settings;
-    }
-
-    /// <summary><c>alerting</c> (channel names such as <c>slack</c>) and <c>alerting_threshold</c>, kept for the alert channels; alerts go to the log meanwhile.</summary>
-    private List<string> ReadAlerting(YamlMappingNode general)
-    {
-        fields.OptionalNumber(general, "alerting_threshold", "general_settings.alerting_threshold", min: 0);
-        if (YamlFields.Child(general, "alerting") is not { } node || YamlValues.IsNull(node)) return [];
-        var channels = fields.Json(node, "general_settings.alerting") is System.Text.Json.Nodes.JsonArray list
-            ? list.Select(c => c?.ToString() ?? "").Where(c => c.Length > 0).ToList()
-            : null;
-        if (channels is null)
-        {
-            report.Problem(node, "general_settings.alerting: must be a list of channel names, e.g. [slack]");
-            return [];
-        }
-        if (channels.Count > 0)
-            report.Warning(node, $"general_settings.alerting: alerts are written to the gateway's log; channels are kept but not sent to yet ({string.Join(", ", channels)})");
-        return channels;
     }
 }

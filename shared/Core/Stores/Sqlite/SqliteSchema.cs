@@ -32,6 +32,8 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS semantic_vectors(idx TEXT NOT NULL, key TEXT NOT NULL, vector BLOB NOT NULL, stored_ms INTEGER NOT NULL,
           expires_ms INTEGER NOT NULL, PRIMARY KEY(idx, key));
         CREATE INDEX IF NOT EXISTS semantic_vectors_recent ON semantic_vectors(idx, stored_ms);
+        CREATE TABLE IF NOT EXISTS alerts(id TEXT PRIMARY KEY, fired_ms INTEGER NOT NULL, json TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS alerts_fired ON alerts(fired_ms DESC);
         """;
 
     /// <summary>Columns added after a release: a file made by an earlier version gets them on open (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
