@@ -29,6 +29,9 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS response_cache(key TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL,
           expires_ms INTEGER NOT NULL, cost INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS response_cache_expiry ON response_cache(expires_ms);
+        CREATE TABLE IF NOT EXISTS stored_responses(id TEXT PRIMARY KEY, owner TEXT NOT NULL, team TEXT, deployment TEXT,
+            body BLOB NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS stored_responses_expiry ON stored_responses(expires_ms);
         """;
 
     /// <summary>Columns added after a release: a file made by an earlier version gets them on open (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>

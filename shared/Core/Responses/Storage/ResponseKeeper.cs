@@ -1,0 +1,48 @@
+using Gateway.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Responses.Storage;
+
+/// <summary>
+/// Keeps answered responses (<c>store</c>, the default) and finds them again for their owner only. A response another key
+/// made reads as not found, exactly like one that never existed, so ids cannot be probed. A conversation past
+/// <see cref="StoredResponseSettings.MaxBytes"/> is not kept (the call still succeeds; the log says why).
+/// </summary>
+public sealed partial class ResponseKeeper(IStoredResponses? store, StoredResponseSettings settings, TimeProvider time, ILogger<ResponseKeeper> log)
+{
+    public bool Enabled => store is not null;
+
+    public async Task<StoredResponse> FindAsync(string id, ResponseOwner owner, string? param, CancellationToken ct)
+    {
+        if (store is null)
+            throw Errors.BadRequest("Stored responses need the gateway's store (GATEWAY_STORE=sqlite in this build).", param, "stored_responses_unavailable");
+        var found = await store.GetAsync(id, time.GetUtcNow(), ct);
+        if (found is null || !owner.CanSee(found)) throw NotFound(id, param);
+        return found;
+    }
+
+    public async Task<bool> DeleteAsync(string id, ResponseOwner owner, CancellationToken ct)
+    {
+        await FindAsync(id, owner, null, ct);
+        return await store!.DeleteAsync(id, ct);
+    }
+
+    internal async Task KeepAsync(ResponsesRequest request, ResponseOwner owner, Answer answer, IReadOnlyList<System.Text.Json.JsonElement> history, CancellationToken ct)
+    {
+        if (store is null || !request.Store || answer.Id is not { Length: > 0 } id) return;
+        var document = answer.NativeDeployment is null ? ResponseDocument.Write(answer.Body, request.Root, id, history, answer.Items) : [];
+        if (document.Length > settings.MaxBytes)
+        {
+            LogTooLarge(log, id, document.Length, settings.MaxBytes);
+            return;
+        }
+        var now = time.GetUtcNow();
+        await store.PutAsync(new StoredResponse(id, owner.Owner, owner.Team, answer.NativeDeployment, document, now, now + settings.Ttl), ct);
+    }
+
+    public static GatewayException NotFound(string id, string? param) =>
+        new(404, Errors.InvalidRequest, $"Response with id '{id}' not found.", "response_not_found", param);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Response {Id} was not kept: its conversation is {Bytes} bytes, over the {Limit}-byte limit")]
+    private static partial void LogTooLarge(ILogger log, string id, int bytes, int limit);
+}
