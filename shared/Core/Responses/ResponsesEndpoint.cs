@@ -17,13 +17,22 @@ namespace Gateway.Responses;
 /// </summary>
 public sealed class ResponsesEndpoint(CallPipeline pipeline, ResponseKeeper keeper, TimeProvider time)
 {
-    public Task HandleAsync(HttpContext ctx) => pipeline.RunAsync(ctx, CallKind.Responses, ResponsesRequest.Parse, AnswerAsync);
+    public Task HandleAsync(HttpContext ctx)
+    {
+        // previous_response_id is looked up with the access checks, before admission: a response this caller may not see
+        // is refused as not found without using a rate-limit slot or booking anything.
+        StoredResponse? previous = null;
+        return pipeline.RunAsync(ctx, CallKind.Responses, ResponsesRequest.Parse, (c, call, request) => AnswerAsync(c, call, request, previous),
+            async (request, caller, ct) =>
+            {
+                if (request.PreviousResponseId is { } id) previous = await keeper.FindAsync(id, ResponseOwner.Of(caller), "previous_response_id", ct);
+            });
+    }
 
-    private async Task AnswerAsync(HttpContext ctx, ModelCall call, ResponsesRequest request)
+    private async Task AnswerAsync(HttpContext ctx, ModelCall call, ResponsesRequest request, StoredResponse? previous)
     {
         var ct = ctx.RequestAborted;
         var owner = ResponseOwner.Of(call.Caller);
-        var previous = request.PreviousResponseId is { } pid ? await keeper.FindAsync(pid, owner, "previous_response_id", ct) : null;
         using var conversation = previous is { IsNative: false } ? JsonDocument.Parse(previous.Document) : null;
         IReadOnlyList<JsonElement> history = conversation is null ? [] : [.. ResponseDocument.Part(conversation, "conversation").EnumerateArray()];
         var header = new ResponseHeader("resp_" + call.Timing.RequestId.Replace("-", "", StringComparison.Ordinal), time.GetUtcNow().ToUnixTimeSeconds(),

@@ -194,6 +194,9 @@ public sealed class ResponsesRequest : ParsedRequest, IModelRequest
         if (v.ValueKind != JsonValueKind.Array) throw RequestJson.InvalidType(name, "an array of strings", v);
         var i = 0;
         foreach (var s in v.EnumerateArray())
-            if (s.ValueKind != JsonValueKind.String) throw RequestJson.InvalidType($"{name}[{i++}]", "a string", s);
+        {
+            if (s.ValueKind != JsonValueKind.String) throw RequestJson.InvalidType($"{name}[{i}]", "a string", s);
+            i++;
+        }
     }
 }

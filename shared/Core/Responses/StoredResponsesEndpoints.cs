@@ -30,8 +30,7 @@ public sealed class StoredResponsesEndpoints(IRequestAuthenticator auth, Respons
     {
         var (found, timing) = await FindAsync(ctx, id);
         if (found.IsNative) await ForwardAsync(ctx, found, HttpMethod.Delete, "/responses/" + Uri.EscapeDataString(id), answer: false);
-        await keeper.DeleteAsync(id, ResponseOwner.Of(await auth.AuthenticateAsync(ctx)), ctx.RequestAborted);
-        if (ctx.Response.HasStarted) return;
+        await keeper.DeleteAsync(found, ctx.RequestAborted);
         await JsonResponse.WriteAsync(ctx, JsonBytes.Write(id, static (w, id) =>
         {
             w.WriteStartObject();

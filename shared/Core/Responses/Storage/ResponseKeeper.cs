@@ -21,11 +21,8 @@ public sealed partial class ResponseKeeper(IStoredResponses? store, StoredRespon
         return found;
     }
 
-    public async Task<bool> DeleteAsync(string id, ResponseOwner owner, CancellationToken ct)
-    {
-        await FindAsync(id, owner, null, ct);
-        return await store!.DeleteAsync(id, ct);
-    }
+    /// <summary>Deletes a response <see cref="FindAsync"/> found for its owner.</summary>
+    public async Task DeleteAsync(StoredResponse found, CancellationToken ct) => await store!.DeleteAsync(found.Id, ct);
 
     internal async Task KeepAsync(ResponsesRequest request, ResponseOwner owner, Answer answer, IReadOnlyList<System.Text.Json.JsonElement> history, CancellationToken ct)
     {
