@@ -20,11 +20,14 @@ public static class ResponsesServices
         return services;
     }
 
-    /// <summary>The kept responses' table on the store the gateway runs on; none yet on Table Storage and DynamoDB.</summary>
-    private static IStoredResponses? Store(Keys.StoreSettings store) => store.Kind switch
+    /// <summary>The kept responses' table on the store the gateway runs on (<c>GATEWAY_STORE</c>).</summary>
+    private static IStoredResponses Store(Keys.StoreSettings store) => store.Kind switch
     {
+        // Guarded like the other stores, so each app's publish trims the other cloud's table (Stores/StoreAvailability).
+        "tables" when Gateway.Stores.StoreAvailability.Tables => TableStoredResponses.Create(store),
+        "dynamodb" when Gateway.Stores.StoreAvailability.DynamoDb => DynamoStoredResponses.Create(store),
         "sqlite" => new SqliteStoredResponses(store.SqlitePath),
-        _ => null,
+        _ => throw new InvalidOperationException(Gateway.Stores.StoreAvailability.Missing(store.Kind) ?? $"'{store.Kind}' is not a store."),
     };
 
     public static IEndpointRouteBuilder MapResponses(this IEndpointRouteBuilder app)

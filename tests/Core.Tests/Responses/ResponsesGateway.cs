@@ -20,7 +20,8 @@ public sealed class ResponsesGateway : IAsyncDisposable
     public FakeBedrock Bedrock { get; private init; } = null!;
     public TestGateway Gw { get; private init; } = null!;
 
-    public static async Task<ResponsesGateway> StartAsync()
+    /// <param name="store">Environment naming the store (GATEWAY_STORE and its settings); the embedded SQLite file when null.</param>
+    public static async Task<ResponsesGateway> StartAsync(IDictionary<string, string>? store = null)
     {
         var openai = await FakeUpstream.StartAsync(WeatherFakes.OpenAI);
         var anthropic = await FakeUpstream.StartAsync(WeatherFakes.Anthropic);
@@ -62,7 +63,9 @@ public sealed class ResponsesGateway : IAsyncDisposable
             general_settings:
               master_key: {Yaml.MasterKey}
             """;
-        var gw = await TestGateway.StartAsync(yaml, bedrock.LambdaEnvironment());
+        var env = bedrock.LambdaEnvironment();
+        foreach (var (k, v) in store ?? new Dictionary<string, string>()) env[k] = v;
+        var gw = await TestGateway.StartAsync(yaml, env);
         return new ResponsesGateway { OpenAI = openai, Anthropic = anthropic, Gemini = gemini, Bedrock = bedrock, Gw = gw };
     }
 

@@ -6,31 +6,28 @@ namespace Gateway.Responses.Storage;
 /// <summary>
 /// Keeps answered responses (<c>store</c>, the default) and finds them again for their owner only. A response another key
 /// made reads as not found, exactly like one that never existed, so ids cannot be probed. A conversation past
-/// <see cref="StoredResponseSettings.MaxBytes"/> is not kept (the call still succeeds; the log says why).
+/// <see cref="StoredResponseSettings.MaxBytes"/> (or what the store's entry can hold) is not kept (the call still succeeds; the log says why).
 /// </summary>
-public sealed partial class ResponseKeeper(IStoredResponses? store, StoredResponseSettings settings, TimeProvider time, ILogger<ResponseKeeper> log)
+public sealed partial class ResponseKeeper(IStoredResponses store, StoredResponseSettings settings, TimeProvider time, ILogger<ResponseKeeper> log)
 {
-    public bool Enabled => store is not null;
-
     public async Task<StoredResponse> FindAsync(string id, ResponseOwner owner, string? param, CancellationToken ct)
     {
-        if (store is null)
-            throw Errors.BadRequest("Stored responses need the gateway's store (GATEWAY_STORE=sqlite in this build).", param, "stored_responses_unavailable");
         var found = await store.GetAsync(id, time.GetUtcNow(), ct);
         if (found is null || !owner.CanSee(found)) throw NotFound(id, param);
         return found;
     }
 
     /// <summary>Deletes a response <see cref="FindAsync"/> found for its owner.</summary>
-    public async Task DeleteAsync(StoredResponse found, CancellationToken ct) => await store!.DeleteAsync(found.Id, ct);
+    public async Task DeleteAsync(StoredResponse found, CancellationToken ct) => await store.DeleteAsync(found.Id, ct);
 
     internal async Task KeepAsync(ResponsesRequest request, ResponseOwner owner, Answer answer, IReadOnlyList<System.Text.Json.JsonElement> history, CancellationToken ct)
     {
-        if (store is null || !request.Store || answer.Id is not { Length: > 0 } id) return;
+        if (!request.Store || answer.Id is not { Length: > 0 } id) return;
         var document = answer.NativeDeployment is null ? ResponseDocument.Write(answer.Body, request.Root, id, history, answer.Items) : [];
-        if (document.Length > settings.MaxBytes)
+        var limit = Math.Min(settings.MaxBytes, store.MaxDocumentBytes);
+        if (document.Length > limit)
         {
-            LogTooLarge(log, id, document.Length, settings.MaxBytes);
+            LogTooLarge(log, id, document.Length, limit);
             return;
         }
         var now = time.GetUtcNow();

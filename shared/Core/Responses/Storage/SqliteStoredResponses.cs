@@ -8,6 +8,8 @@ public sealed class SqliteStoredResponses(string path) : IStoredResponses
     private readonly SqliteDatabase _db = SqliteDatabase.At(path);
     private int _writes;
 
+    public int MaxDocumentBytes => int.MaxValue;
+
     public async ValueTask PutAsync(StoredResponse r, CancellationToken ct)
     {
         var sweep = Interlocked.Increment(ref _writes) % 256 == 0;

@@ -24,6 +24,9 @@ public readonly record struct ResponseOwner(string Owner, string? Team)
 /// <summary>Where kept responses live: the gateway's store, so every instance sees them. Expired ones are never returned.</summary>
 public interface IStoredResponses
 {
+    /// <summary>The largest document one entry can hold in this store (an entity or item has a size limit).</summary>
+    int MaxDocumentBytes { get; }
+
     ValueTask PutAsync(StoredResponse response, CancellationToken ct);
 
     ValueTask<StoredResponse?> GetAsync(string id, DateTimeOffset now, CancellationToken ct);
