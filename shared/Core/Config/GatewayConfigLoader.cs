@@ -67,6 +67,7 @@ public static class GatewayConfigLoader
             RequireAuthForMetrics = general.RequireAuthForMetrics,
             Alerting = general.Alerting,
             SpendLogRetention = general.SpendLogRetention,
+            StoredResponses = general.StoredResponses,
             UnpricedModels = general.UnpricedModels,
             MaxEndUserBudget = litellm.MaxEndUserBudget,
             ProxyBudget = litellm.MaxBudget is { } max ? new Keys.SubjectLimits(max, litellm.BudgetDuration) : null,

@@ -25,7 +25,10 @@ public sealed class ResponsesEndpoint(CallPipeline pipeline, ResponseKeeper keep
         return pipeline.RunAsync(ctx, CallKind.Responses, ResponsesRequest.Parse, (c, call, request) => AnswerAsync(c, call, request, previous),
             async (request, caller, ct) =>
             {
-                if (request.PreviousResponseId is { } id) previous = await keeper.FindAsync(id, ResponseOwner.Of(caller), "previous_response_id", ct);
+                if (request.PreviousResponseId is not { } id) return;
+                previous = await keeper.FindAsync(id, ResponseOwner.Of(caller), "previous_response_id", ct);
+                request.PinnedDeployment = previous.Deployment; // a native response is continued where it lives
+
             });
     }
 

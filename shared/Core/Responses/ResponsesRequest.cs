@@ -8,7 +8,7 @@ namespace Gateway.Responses;
 /// A <c>POST /v1/responses</c> body, parsed once and checked as OpenAI's Responses API does. The parsed root is what every
 /// later step reads: the native pass-through splices it, the bridge translates it to a chat request.
 /// </summary>
-public sealed class ResponsesRequest : ParsedRequest, IModelRequest
+public sealed class ResponsesRequest : ParsedRequest, IModelRequest, IPinnedRequest
 {
     private static readonly string[] Roles = ["user", "assistant", "system", "developer"];
     private static readonly string[] ToolChoices = ["auto", "none", "required"];
@@ -36,6 +36,9 @@ public sealed class ResponsesRequest : ParsedRequest, IModelRequest
     public bool Store { get; private init; } = true;
 
     public string? PreviousResponseId { get; private init; }
+
+    /// <summary>Set before routing when <see cref="PreviousResponseId"/> names a native response: only its deployment holds it.</summary>
+    public string? PinnedDeployment { get; internal set; }
 
     public static ResponsesRequest Parse(ReadOnlyMemory<byte> body) => Read(RequestJson.Parse(body), doc =>
     {

@@ -102,6 +102,50 @@ public sealed class ResponsesEndpointTests : IAsyncLifetime
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task Reasoning_streams_as_summary_events_before_the_message_and_a_capped_answer_is_incomplete()
+    {
+        _r.Anthropic.Handler = (ctx, _) => AnthropicWire.WriteStreamAsync(ctx, [AnthropicWire.MessageStart(), AnthropicWire.ThinkingStart(0),
+            AnthropicWire.ThinkingDelta(0, "Paris is "), AnthropicWire.ThinkingDelta(0, "in France."), AnthropicWire.SignatureDelta(0), AnthropicWire.BlockStop(0),
+            AnthropicWire.TextStart(1), AnthropicWire.TextDelta(1, "Bonjour"), AnthropicWire.BlockStop(1), AnthropicWire.MessageDelta("max_tokens", 16), AnthropicWire.MessageStop()]);
+        var (status, body) = await _r.SendAsync(HttpMethod.Post, "/v1/responses", Yaml.MasterKey,
+            """{"model":"claude","input":"Hi","stream":true,"max_output_tokens":16,"reasoning":{"effort":"low","summary":"auto"}}""");
+        Assert.True(status == 200, body);
+        var events = Events(body);
+        Assert.Equal(
+        [
+            "response.created", "response.in_progress",
+            "response.output_item.added o0", "response.reasoning_summary_part.added o0 s0", "response.reasoning_summary_text.delta o0 s0",
+            "response.reasoning_summary_text.delta o0 s0", "response.reasoning_summary_text.done o0 s0", "response.reasoning_summary_part.done o0 s0",
+            "response.output_item.done o0",
+            "response.output_item.added o1", "response.content_part.added o1 c0", "response.output_text.delta o1 c0", "response.output_text.done o1 c0",
+            "response.content_part.done o1 c0", "response.output_item.done o1",
+            "response.incomplete",
+        ], ResponsesWire.Shape(events));
+        var final = events[^1].GetProperty("response");
+        Assert.Equal("incomplete", final.GetProperty("status").GetString());
+        Assert.Equal("max_output_tokens", final.GetProperty("incomplete_details").GetProperty("reason").GetString());
+        Assert.Equal("Paris is in France.", final.GetProperty("output")[0].GetProperty("summary")[0].GetProperty("text").GetString());
+        Assert.Equal("Bonjour", final.GetProperty("output")[1].GetProperty("content")[0].GetProperty("text").GetString());
+        var sent = JsonDocument.Parse(_r.Anthropic.Last.Body).RootElement;
+        Assert.Equal(16, sent.GetProperty("max_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_upstream_failure_mid_stream_ends_with_an_error_event_in_sequence()
+    {
+        _r.Anthropic.Handler = (ctx, _) => AnthropicWire.WriteStreamAsync(ctx, [AnthropicWire.MessageStart(), AnthropicWire.TextStart(0),
+            AnthropicWire.TextDelta(0, "Half"), AnthropicWire.ErrorEvent("overloaded_error", "Overloaded")]);
+        var (status, body) = await _r.SendAsync(HttpMethod.Post, "/v1/responses", Yaml.MasterKey, """{"model":"claude","input":"Hi","stream":true}""");
+        Assert.Equal(200, status);
+        var events = Events(body);
+        var error = events[^1];
+        Assert.Equal("error", error.GetProperty("type").GetString());
+        Assert.Equal(events.Count - 1, error.GetProperty("sequence_number").GetInt32());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        Assert.DoesNotContain(events, e => e.GetProperty("type").GetString() == "response.completed");
+    }
+
     public const string Weather = """{"type":"function","name":"get_weather","description":"Weather in a city","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}""";
 
     public static List<JsonElement> Events(string sse) => sse.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)

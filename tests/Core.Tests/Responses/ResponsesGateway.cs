@@ -21,7 +21,8 @@ public sealed class ResponsesGateway : IAsyncDisposable
     public TestGateway Gw { get; private init; } = null!;
 
     /// <param name="store">Environment naming the store (GATEWAY_STORE and its settings); the embedded SQLite file when null.</param>
-    public static async Task<ResponsesGateway> StartAsync(IDictionary<string, string>? store = null)
+    /// <param name="general">Extra <c>general_settings</c> lines; <paramref name="clock"/> replaces the gateway's clock.</param>
+    public static async Task<ResponsesGateway> StartAsync(IDictionary<string, string>? store = null, string general = "", TimeProvider? clock = null)
     {
         var openai = await FakeUpstream.StartAsync(WeatherFakes.OpenAI);
         var anthropic = await FakeUpstream.StartAsync(WeatherFakes.Anthropic);
@@ -44,6 +45,22 @@ public sealed class ResponsesGateway : IAsyncDisposable
                   timeout: 10
                 model_info:
                   supported_endpoints: ["/v1/chat/completions"]
+              - model_name: gpt-pair
+                litellm_params:
+                  model: openai/gpt-4.1
+                  api_base: {openai.V1}
+                  api_key: sk-upstream-secret-key
+                  timeout: 10
+                model_info:
+                  id: pair-a
+              - model_name: gpt-pair
+                litellm_params:
+                  model: openai/gpt-4.1
+                  api_base: {openai.V1}
+                  api_key: sk-upstream-secret-key
+                  timeout: 10
+                model_info:
+                  id: pair-b
               - model_name: claude
                 litellm_params:
                   model: anthropic/claude-sonnet-4-5
@@ -62,10 +79,11 @@ public sealed class ResponsesGateway : IAsyncDisposable
                   timeout: 10
             general_settings:
               master_key: {Yaml.MasterKey}
+            {general}
             """;
         var env = bedrock.LambdaEnvironment();
         foreach (var (k, v) in store ?? new Dictionary<string, string>()) env[k] = v;
-        var gw = await TestGateway.StartAsync(yaml, env);
+        var gw = await TestGateway.StartAsync(yaml, env, clock is null ? null : TestClock.Use(clock));
         return new ResponsesGateway { OpenAI = openai, Anthropic = anthropic, Gemini = gemini, Bedrock = bedrock, Gw = gw };
     }
 

@@ -136,6 +136,40 @@ public sealed class StoredResponsesTests : IAsyncLifetime
         Assert.True((await _r.Gw.InfoAsync(key)).GetProperty("spend").GetDecimal() > 0m);
     }
 
+    [Fact]
+    public async Task A_native_response_is_continued_on_the_deployment_that_holds_it()
+    {
+        var key = await _r.KeyAsync();
+        var (first, firstBody, firstHeaders) = await PostWithHeadersAsync(key, """{"model":"gpt-pair","input":"Hello"}""");
+        Assert.True(first == 200, firstBody);
+        var holder = firstHeaders["x-gateway-model-id"];
+        var id = JsonDocument.Parse(firstBody).RootElement.GetProperty("id").GetString();
+        for (var i = 0; i < 8; i++)
+        {
+            var (status, body, headers) = await PostWithHeadersAsync(key, $$"""{"model":"gpt-pair","previous_response_id":"{{id}}","input":"More"}""");
+            Assert.True(status == 200, body);
+            Assert.Equal(holder, headers["x-gateway-model-id"]);
+            Assert.Equal(id, JsonDocument.Parse(_r.OpenAI.Last.Body).RootElement.GetProperty("previous_response_id").GetString());
+        }
+        // Another group has no deployment holding it.
+        var (other, otherBody, _) = await PostWithHeadersAsync(key, $$"""{"model":"gpt-native","previous_response_id":"{{id}}","input":"More"}""");
+        Assert.Equal(400, other);
+        Assert.Contains(holder, otherBody);
+    }
+
+    private async Task<(int, string, Dictionary<string, string>)> PostWithHeadersAsync(string key, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_r.Gw.BaseAddress, "/v1/responses"))
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", key);
+        using var client = new HttpClient();
+        using var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(),
+            response.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value)));
+    }
+
     /// <summary>The final response of a call: the body, or the <c>response.completed</c> event's response when streamed.</summary>
     private async Task<JsonElement> FinalAsync(string key, string json)
     {
@@ -152,5 +186,32 @@ public sealed class StoredResponsesTests : IAsyncLifetime
         var content = message.GetProperty("content");
         return content.ValueKind == JsonValueKind.String ? content.GetString()
             : string.Concat(content.EnumerateArray().Where(b => b.TryGetProperty("text", out _)).Select(b => b.GetProperty("text").GetString()));
+    }
+}
+
+/// <summary><c>general_settings.responses_store_ttl_days</c> and <c>responses_store_max_bytes</c>, on a clock the test moves.</summary>
+public sealed class StoredResponseLimitsTests : IAsyncLifetime
+{
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+    private ResponsesGateway _r = null!;
+
+    public async Task InitializeAsync() => _r = await ResponsesGateway.StartAsync(general: "  responses_store_ttl_days: 2\n  responses_store_max_bytes: 4096", clock: _clock);
+
+    public async Task DisposeAsync() => await _r.DisposeAsync();
+
+    [Fact]
+    public async Task A_response_expires_after_its_ttl_and_one_past_the_size_limit_is_not_kept()
+    {
+        var (_, body) = await _r.SendAsync(HttpMethod.Post, "/v1/responses", Yaml.MasterKey, """{"model":"claude","input":"short"}""");
+        var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString();
+        _clock.Advance(TimeSpan.FromDays(2) - TimeSpan.FromSeconds(1));
+        Assert.Equal(200, (await _r.SendAsync(HttpMethod.Get, $"/v1/responses/{id}", Yaml.MasterKey)).Status);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(404, (await _r.SendAsync(HttpMethod.Get, $"/v1/responses/{id}", Yaml.MasterKey)).Status);
+
+        var (status, big) = await _r.SendAsync(HttpMethod.Post, "/v1/responses", Yaml.MasterKey, $$"""{"model":"claude","input":"{{new string('x', 5000)}}"}""");
+        Assert.Equal(200, status); // the call succeeds; only keeping it is skipped
+        var bigId = JsonDocument.Parse(big).RootElement.GetProperty("id").GetString();
+        Assert.Equal(404, (await _r.SendAsync(HttpMethod.Get, $"/v1/responses/{bigId}", Yaml.MasterKey)).Status);
     }
 }

@@ -17,6 +17,7 @@ internal sealed record GeneralSettings
     public bool DisableSpendLogs { get; init; }
     public bool RequireAuthForMetrics { get; init; }
     public IReadOnlyList<string> Alerting { get; init; } = [];
+    public Responses.Storage.StoredResponseSettings StoredResponses { get; init; } = Responses.Storage.StoredResponseSettings.Default;
 }
 
 /// <summary><c>general_settings</c>: the master key, request and response size caps, and spend-log body capture.</summary>
@@ -33,7 +34,8 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
     [
         "master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
         "disable_spend_logs", "require_auth_for_metrics_endpoint", "alerting", "alerting_threshold", "unpriced_model_policy",
-        Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey, .. DatabaseKeys,
+        Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey,
+        "responses_store_ttl_days", "responses_store_max_bytes", .. DatabaseKeys,
     ];
 
     public GeneralSettings Read(YamlMappingNode root)
@@ -72,6 +74,11 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
         if (fields.OptionalBool(general, "require_auth_for_metrics_endpoint", "general_settings.require_auth_for_metrics_endpoint") == true)
             settings = settings with { RequireAuthForMetrics = true };
         settings = settings with { Alerting = ReadAlerting(general) };
+        // The gateway's own keys (LiteLLM keeps no responses itself): how long /v1/responses keeps a response, and how large one may grow.
+        if (fields.OptionalNumber(general, "responses_store_ttl_days", "general_settings.responses_store_ttl_days", min: 0.001, max: 3650) is { } days)
+            settings = settings with { StoredResponses = settings.StoredResponses with { Ttl = TimeSpan.FromDays(days) } };
+        if (fields.OptionalNumber(general, "responses_store_max_bytes", "general_settings.responses_store_max_bytes", min: 1024, max: 64 * 1024 * 1024, integer: true) is { } max)
+            settings = settings with { StoredResponses = settings.StoredResponses with { MaxBytes = (int)max } };
         var database = DatabaseKeys.Where(k => YamlFields.Child(general, k) is not null).ToList();
         if (database.Count > 0)
             report.Note(YamlFields.Child(general, database[0])!, $"general_settings.{string.Join(", ", database)}: Postgres is not used; keys, budgets and spend live in the gateway's own store (GATEWAY_STORE: embedded SQLite by default, Azure Table Storage or DynamoDB)");
