@@ -188,7 +188,7 @@ public sealed class TwoTenantSnapshotTests
             Assert.Matches("^[a-z0-9]+$", name);
             var tables = OfType(resources, "Microsoft.Storage/storageAccounts/tableServices/tables")
                 .Select(t => t["name"]!.GetValue<string>()).Where(n => n.StartsWith(name + "/", StringComparison.Ordinal)).Order().ToArray();
-            Assert.Equal([$"{name}/default/gatewaygovernance", $"{name}/default/gatewayresponsecache", $"{name}/default/gatewayspendlogs", $"{name}/default/gatewayspendrollups"], tables);
+            Assert.Equal([$"{name}/default/gatewaygovernance", $"{name}/default/gatewayresponsecache", $"{name}/default/gatewayresponses", $"{name}/default/gatewayspendlogs", $"{name}/default/gatewayspendrollups"], tables);
             Assert.Contains(OfType(resources, "Microsoft.Storage/storageAccounts/blobServices/containers"),
                 c => c["name"]!.GetValue<string>() == $"{name}/default/app-package" && c["properties"]!["publicAccess"]!.GetValue<string>() == "None");
         });
@@ -250,6 +250,7 @@ public sealed class TwoTenantSnapshotTests
             Assert.Equal([storage], mine.Where(a => a.Role == Role.StorageBlobDataOwner).Select(a => a.Scope));
             Assert.Equal(
                 [$"{storage}/tableServices/default/tables/gatewaygovernance", $"{storage}/tableServices/default/tables/gatewayresponsecache",
+                    $"{storage}/tableServices/default/tables/gatewayresponses",
                     $"{storage}/tableServices/default/tables/gatewayspendlogs", $"{storage}/tableServices/default/tables/gatewayspendrollups"],
                 mine.Where(a => a.Role == Role.StorageTableDataContributor).Select(a => a.Scope).Order());
             Assert.Single(mine, a => a.Role == Role.EventHubsDataSender && a.Scope.EndsWith($"/eventhubs/spend-{tenant}", StringComparison.Ordinal));

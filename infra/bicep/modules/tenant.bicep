@@ -62,6 +62,7 @@ var tableNames = [
   '${tablePrefix}spendlogs' // one row per priced call, written by spend-ingest
   '${tablePrefix}spendrollups' // per key/team/user/model totals, written by spend-ingest
   '${tablePrefix}responsecache' // cached answers of the response cache (litellm_settings.cache, type: store)
+  '${tablePrefix}responses' // responses kept by /v1/responses (store: true) for GET and previous_response_id
 ]
 var storageSuffix = environment().suffixes.storage
 var blobEndpoint = 'https://${storageAccountName}.blob.${storageSuffix}/'

@@ -44,6 +44,9 @@ public sealed record GatewayConfig
     /// <summary>Where virtual keys and their counters live (<c>GATEWAY_STORE</c> and friends); embedded SQLite by default.</summary>
     public Keys.StoreSettings Store { get; init; } = new();
 
+    /// <summary>How long <c>/v1/responses</c> keeps responses and how large one may be.</summary>
+    public Responses.Storage.StoredResponseSettings StoredResponses { get; init; } = Responses.Storage.StoredResponseSettings.Default;
+
     /// <summary><c>general_settings.disable_spend_logs</c>: calls are counted in rollups and budgets, but no log of each is kept.</summary>
     public bool DisableSpendLogs { get; init; }
 

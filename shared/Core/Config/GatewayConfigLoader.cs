@@ -69,6 +69,7 @@ public static class GatewayConfigLoader
             RequireAuthForMetrics = general.RequireAuthForMetrics,
             Alerting = alerting,
             SpendLogRetention = general.SpendLogRetention,
+            StoredResponses = general.StoredResponses,
             UnpricedModels = general.UnpricedModels,
             MaxEndUserBudget = litellm.MaxEndUserBudget,
             ProxyBudget = litellm.MaxBudget is { } max ? new Keys.SubjectLimits(max, litellm.BudgetDuration) : null,

@@ -9,6 +9,7 @@ using Gateway.Keys;
 using Gateway.AnthropicApi;
 using Gateway.Caching;
 using Gateway.Models;
+using Gateway.Responses;
 using Gateway.Providers;
 using Gateway.Providers.Azure;
 using Gateway.Providers.Bedrock.Signing;
@@ -57,6 +58,7 @@ public static class GatewayServices
         services.AddSingleton<Pipeline.CallPipeline>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();
+        services.AddResponses(config);
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<ModelsEndpoints>();
         services.AddSingleton<StoreReadiness>();
@@ -98,6 +100,7 @@ public static class GatewayServices
         app.MapGovernance();
         app.MapSpend();
         app.MapResponseCache();
+        app.MapResponses();
         app.MapTriggers();
         Alerts.AlertServices.MapAlerts(app);
         return app;

@@ -26,8 +26,10 @@ public sealed partial class CallPipeline(
     /// <param name="parse">Parses and validates the body (throws a 400 naming the field); the only parse of the body, and of the
     /// body with the model group's default params, which then replaces it before admission.</param>
     /// <param name="handle">Routes the call and answers; ends the call through <see cref="ModelCall.CompleteAsync"/> or <see cref="ModelCall.FailAsync"/>.</param>
+    /// <param name="screen">The endpoint's own check of the parsed request against the store (a <c>previous_response_id</c>
+    /// the caller may not see), run with the access checks: a refusal there costs no rate-limit slot and books nothing.</param>
     public async Task RunAsync<TRequest>(HttpContext ctx, CallKind kind, Func<ReadOnlyMemory<byte>, TRequest> parse,
-        Func<HttpContext, ModelCall, TRequest, Task> handle) where TRequest : IModelRequest
+        Func<HttpContext, ModelCall, TRequest, Task> handle, Func<TRequest, CallerIdentity, CancellationToken, Task>? screen = null) where TRequest : IModelRequest
     {
         var timing = GatewayRequestFeature.Get(ctx)!;
         var caller = await auth.AuthenticateAsync(ctx);                                        // 1. no body is read for an unknown caller
@@ -71,6 +73,7 @@ public sealed partial class CallPipeline(
                 bodyLength = withDefaults.Length;
             }
             foreach (var hook in _hooks) hook.Screen(kind, caller, request, group);            // a hook may refuse, before admission
+            if (screen is not null) await screen(request, caller, ctx.RequestAborted);
             handedOver = true;
             await RunAdmittedAsync(ctx, kind, caller, timing, body.Memory, bodyLength, request, group, parse, handle, span);
         }

@@ -28,3 +28,10 @@ public interface IModelRequest : IDisposable
     /// <summary>Spend tags the request itself carries.</summary>
     IReadOnlyList<string> Tags { get; }
 }
+
+/// <summary>A request only one deployment can serve, because it holds what the request continues (a native response).</summary>
+public interface IPinnedRequest
+{
+    /// <summary>The deployment's id (<c>model_info.id</c>); null: any deployment may serve it.</summary>
+    string? PinnedDeployment { get; }
+}

@@ -21,7 +21,12 @@ public static class OutputCap
 
     public static byte[] Apply(JsonElement root, CallKind kind, int cap, string field)
     {
-        string[] fields = kind == CallKind.AnthropicMessages ? ["max_tokens"] : ChatFields;
+        string[] fields = kind switch
+        {
+            CallKind.AnthropicMessages or CallKind.TextCompletion => ["max_tokens"],
+            CallKind.Responses => ["max_output_tokens"],
+            _ => ChatFields,
+        };
         var value = Encoding.UTF8.GetBytes(cap.ToString(CultureInfo.InvariantCulture));
         var w = new ArrayBufferWriter<byte>(4096);
         w.Write("{"u8);
@@ -43,7 +48,7 @@ public static class OutputCap
         if (!wrote)
         {
             Separator(w, ref first);
-            w.Write(Encoding.UTF8.GetBytes($"\"{(kind == CallKind.AnthropicMessages ? "max_tokens" : field)}\":"));
+            w.Write(Encoding.UTF8.GetBytes($"\"{(kind == CallKind.ChatCompletion ? field : fields[0])}\":"));
             w.Write(value);
         }
         w.Write("}"u8);

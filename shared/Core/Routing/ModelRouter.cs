@@ -59,6 +59,7 @@ public sealed class ModelRouter
     public RoutePlan Plan(ModelGroup group, IModelRequest request, CallerIdentity caller, IReadOnlyList<string> tags)
     {
         var directives = RequestDirectives.Read(request.Root);
+        if (request is IPinnedRequest { PinnedDeployment: { } pin }) return Pinned(group, pin, directives, request);
         int? promptTokens = _settings.PreCallChecks && group.Deployments.Concat(FallbackGroups(group).SelectMany(g => g.Deployments)).Any(d => d.MaxInputTokens is not null)
             ? AnthropicApi.TokenEstimate.InputTokens(request.Root)
             : null;
@@ -85,6 +86,16 @@ public sealed class ModelRouter
             Reach(caller, group, _settings.Fallbacks.ContextWindow.GetValueOrDefault, Choice),
             Reach(caller, group, _settings.Fallbacks.ContentPolicy.GetValueOrDefault, Choice),
             directives.MockFailure, request.Stream);
+    }
+
+    /// <summary>A call that only one deployment can serve (it holds the conversation): that deployment, no fallbacks.</summary>
+    private static RoutePlan Pinned(ModelGroup group, string pin, RequestDirectives directives, IModelRequest request)
+    {
+        var eligible = group.Deployments.Select(d => d.Config.Id == pin).ToArray();
+        if (!eligible.Contains(true))
+            throw new GatewayException(400, Errors.InvalidRequest,
+                $"The model '{group.Name}' has no deployment '{pin}', which holds the conversation this request continues.", "deployment_not_in_group", "model");
+        return new RoutePlan(group, new GroupChoice(eligible, null), [], [], [], directives.MockFailure, request.Stream);
     }
 
     public Task<T> RunAsync<T>(RoutePlan plan, RouteTrace trace, Func<Deployment, Task<T>> attempt, CancellationToken ct) =>

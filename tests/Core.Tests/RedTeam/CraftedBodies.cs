@@ -61,6 +61,41 @@ public static class CraftedBodies
         yield return new Crafted("count_tokens, forbidden model", "/v1/messages/count_tokens", Encoding.UTF8.GetBytes($"{{\"model\":\"{Forbidden}\",{Msgs}}}"));
     }
 
+    private static Crafted Responses(string name, string json) => new(name, "/v1/responses", Encoding.UTF8.GetBytes(json));
+
+    private static Crafted Completions(string name, string json) => new(name, "/v1/completions", Encoding.UTF8.GetBytes(json));
+
+    /// <summary>
+    /// <c>/v1/responses</c> and <c>/v1/completions</c> bodies that name the forbidden model in disguise, hide a model in
+    /// their items, or carry numbers meant to break the reservation: each is refused before admission.
+    /// </summary>
+    public static IEnumerable<Crafted> ResponsesAndCompletions()
+    {
+        yield return Responses("responses, forbidden model", $"{{\"model\":\"{Forbidden}\",\"input\":\"hi\"}}");
+        yield return Responses("responses, allowed then forbidden model key", $"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"model\":\"{Forbidden}\"}}");
+        yield return Responses("responses, escaped duplicate model key", $"{{\"model\":\"{Allowed}\",\"m\\u006fdel\":\"{Forbidden}\",\"input\":\"hi\"}}");
+        yield return Responses("responses, forbidden model with the allowed one named in an input item",
+            $"{{\"model\":\"{Forbidden}\",\"input\":[{{\"type\":\"message\",\"role\":\"user\",\"content\":\"hi\",\"model\":\"{Allowed}\"}}]}}");
+        yield return Responses("responses, forbidden model, streamed", $"{{\"model\":\"{Forbidden}\",\"input\":\"hi\",\"stream\":true}}");
+        yield return Responses("responses, through the alias", $"{{\"model\":\"{ForbiddenAlias}\",\"input\":\"hi\"}}");
+        yield return Responses("responses, forbidden fallback", $"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"fallbacks\":[\"{Forbidden}\"],\"mock_testing_fallbacks\":true}}");
+        yield return Responses("responses, input nested 129 deep", $"{{\"model\":\"{Forbidden}\",\"input\":\"hi\",\"x\":{Nested(129)}}}");
+        foreach (var value in new[] { "-1", "0", "1.5", "\"100\"", "1e20", "2147483648" })
+            yield return Responses($"responses, max_output_tokens = {value}", $"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"max_output_tokens\":{value}}}");
+        yield return Responses("responses, max_output_tokens past any budget", $"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"max_output_tokens\":2147483647}}");
+        yield return Responses("responses, a previous_response_id that was never made", $"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"previous_response_id\":\"resp_nope\"}}");
+        yield return Responses("responses, input items of the wrong type", $"{{\"model\":\"{Allowed}\",\"input\":[\"hi\"]}}");
+        yield return Responses("responses, a function call with object arguments",
+            $"{{\"model\":\"{Allowed}\",\"input\":[{{\"type\":\"function_call\",\"call_id\":\"c\",\"name\":\"f\",\"arguments\":{{}}}}]}}");
+        yield return Responses("responses, blocked end user", $"{{\"model\":\"{Allowed}\",\"input\":\"hi\",\"user\":\"{BlockedEndUser}\"}}");
+        yield return Completions("completions, forbidden model", $"{{\"model\":\"{Forbidden}\",\"prompt\":\"hi\"}}");
+        yield return Completions("completions, duplicate model key", $"{{\"model\":\"{Allowed}\",\"prompt\":\"hi\",\"model\":\"{Forbidden}\"}}");
+        yield return Completions("completions, max_tokens negative", $"{{\"model\":\"{Allowed}\",\"prompt\":\"hi\",\"max_tokens\":-1}}");
+        yield return Completions("completions, best_of 21", $"{{\"model\":\"{Allowed}\",\"prompt\":\"hi\",\"best_of\":21}}");
+        yield return Completions("completions, n 128 x max_tokens 2^31-1", $"{{\"model\":\"{Allowed}\",\"prompt\":\"hi\",\"n\":128,\"max_tokens\":2147483647}}");
+        yield return Completions("completions, no prompt", $"{{\"model\":\"{Allowed}\"}}");
+    }
+
     /// <summary>
     /// Bodies that name the forbidden model as a fallback (the body's <c>fallbacks</c>), with and without the test flags
     /// that force a fallback: each is refused before admission, and the forbidden model is never called.

@@ -59,7 +59,7 @@ public sealed class CraftedBodyTests : IAsyncLifetime
     {
         var corpus = CraftedBodies.ForbiddenModel().Concat(CraftedBodies.BadNumbers()).Concat(CraftedBodies.WrongTypes())
             .Concat(CraftedBodies.AliasAndEndUserDisguises()).Concat(CraftedBodies.AgainstDefaults())
-            .Concat(CraftedBodies.FallbackDisguises()).ToList();
+            .Concat(CraftedBodies.FallbackDisguises()).Concat(CraftedBodies.ResponsesAndCompletions()).ToList();
         var failures = new List<string>();
         foreach (var crafted in corpus)
         {

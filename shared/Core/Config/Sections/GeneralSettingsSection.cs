@@ -16,6 +16,7 @@ internal sealed record GeneralSettings
     public Pricing.UnpricedModelPolicy UnpricedModels { get; init; }
     public bool DisableSpendLogs { get; init; }
     public bool RequireAuthForMetrics { get; init; }
+    public Responses.Storage.StoredResponseSettings StoredResponses { get; init; } = Responses.Storage.StoredResponseSettings.Default;
 }
 
 /// <summary><c>general_settings</c>: the master key, request and response size caps, and spend-log body capture.</summary>
@@ -32,6 +33,7 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
     [
         "master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
         "disable_spend_logs", "require_auth_for_metrics_endpoint", "unpriced_model_policy", .. AlertingSection.Keys,
+        "responses_store_ttl_days", "responses_store_max_bytes",
         Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey, .. DatabaseKeys,
     ];
 
@@ -70,6 +72,11 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
             settings = settings with { DisableSpendLogs = true };
         if (fields.OptionalBool(general, "require_auth_for_metrics_endpoint", "general_settings.require_auth_for_metrics_endpoint") == true)
             settings = settings with { RequireAuthForMetrics = true };
+        // The gateway's own keys (LiteLLM keeps no responses itself): how long /v1/responses keeps a response, and how large one may grow.
+        if (fields.OptionalNumber(general, "responses_store_ttl_days", "general_settings.responses_store_ttl_days", min: 0.001, max: 3650) is { } days)
+            settings = settings with { StoredResponses = settings.StoredResponses with { Ttl = TimeSpan.FromDays(days) } };
+        if (fields.OptionalNumber(general, "responses_store_max_bytes", "general_settings.responses_store_max_bytes", min: 1024, max: 64 * 1024 * 1024, integer: true) is { } max)
+            settings = settings with { StoredResponses = settings.StoredResponses with { MaxBytes = (int)max } };
         var database = DatabaseKeys.Where(k => YamlFields.Child(general, k) is not null).ToList();
         if (database.Count > 0)
             report.Note(YamlFields.Child(general, database[0])!, $"general_settings.{string.Join(", ", database)}: Postgres is not used; keys, budgets and spend live in the gateway's own store (GATEWAY_STORE: embedded SQLite by default, Azure Table Storage or DynamoDB)");

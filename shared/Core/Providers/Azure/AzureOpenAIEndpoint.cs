@@ -29,6 +29,7 @@ public sealed class AzureOpenAIEndpoint : IOpenAIEndpoint
             var root = apiBase.EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase) ? apiBase : apiBase + "/openai/v1";
             ChatCompletions = new Uri(root + "/chat/completions");
             Embeddings = new Uri(root + "/embeddings");
+            _route = r => new Uri(root + r);
         }
         else
         {
@@ -36,11 +37,16 @@ public sealed class AzureOpenAIEndpoint : IOpenAIEndpoint
             var query = "?api-version=" + Uri.EscapeDataString(version);
             ChatCompletions = new Uri(route + "/chat/completions" + query);
             Embeddings = new Uri(route + "/embeddings" + query);
+            // Legacy completions live under the deployment; the Responses API under /openai, model in the body.
+            _route = r => new Uri((r.StartsWith("/completions", StringComparison.Ordinal) ? route : apiBase + "/openai") + r + query);
         }
     }
 
+    private readonly Func<string, Uri> _route;
+
     public Uri ChatCompletions { get; }
     public Uri Embeddings { get; }
+    public Uri Route(string route) => _route(route);
     public string BodyModel => _deployment.UpstreamModel;
 
     public static bool IsV1(string apiBase, string? apiVersion) =>

@@ -6,6 +6,9 @@ public interface IOpenAIEndpoint
     Uri ChatCompletions { get; }
     Uri Embeddings { get; }
 
+    /// <summary>Another route of the same API (<c>/responses</c>, <c>/responses/{id}</c>, <c>/completions</c>), with any query the deployment needs.</summary>
+    Uri Route(string route);
+
     /// <summary>The <c>model</c> value the upstream expects in the body.</summary>
     string BodyModel { get; }
 

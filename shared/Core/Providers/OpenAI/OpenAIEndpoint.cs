@@ -7,6 +7,7 @@ public sealed class OpenAIEndpoint(DeploymentConfig deployment) : IOpenAIEndpoin
 {
     public Uri ChatCompletions { get; } = new(deployment.ApiBase + "/chat/completions");
     public Uri Embeddings { get; } = new(deployment.ApiBase + "/embeddings");
+    public Uri Route(string route) => new(deployment.ApiBase + route);
     public string BodyModel => deployment.UpstreamModel;
 
     private readonly string? _authorization = string.IsNullOrEmpty(deployment.ApiKey) ? null : "Bearer " + deployment.ApiKey;

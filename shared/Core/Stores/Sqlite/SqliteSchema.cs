@@ -34,6 +34,9 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS semantic_vectors_recent ON semantic_vectors(idx, stored_ms);
         CREATE TABLE IF NOT EXISTS alerts(id TEXT PRIMARY KEY, fired_ms INTEGER NOT NULL, json TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS alerts_fired ON alerts(fired_ms DESC);
+        CREATE TABLE IF NOT EXISTS stored_responses(id TEXT PRIMARY KEY, owner TEXT NOT NULL, team TEXT, deployment TEXT,
+            body BLOB NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS stored_responses_expiry ON stored_responses(expires_ms);
         """;
 
     /// <summary>Columns added after a release: a file made by an earlier version gets them on open (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
