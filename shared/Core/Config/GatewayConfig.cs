@@ -50,6 +50,9 @@ public sealed record GatewayConfig
     /// <summary><c>general_settings.require_auth_for_metrics_endpoint</c>: <c>/metrics</c> needs the master key even on loopback.</summary>
     public bool RequireAuthForMetrics { get; init; }
 
+    /// <summary><c>general_settings.ui</c>: the admin console at <c>/ui</c> is served (default); false leaves <c>/ui</c> unmapped.</summary>
+    public bool Ui { get; init; } = true;
+
     /// <summary><c>general_settings.alerting</c>: the alert channels named (<c>slack</c>, <c>webhook</c>, ...), kept for the alerts work.</summary>
     public IReadOnlyList<string> Alerting { get; init; } = [];
 

@@ -65,6 +65,7 @@ public static class GatewayConfigLoader
             JsonLogs = litellm.JsonLogs,
             DisableSpendLogs = general.DisableSpendLogs,
             RequireAuthForMetrics = general.RequireAuthForMetrics,
+            Ui = general.Ui,
             Alerting = general.Alerting,
             SpendLogRetention = general.SpendLogRetention,
             UnpricedModels = general.UnpricedModels,

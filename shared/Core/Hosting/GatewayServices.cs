@@ -2,6 +2,7 @@ using Gateway.Identity;
 using Gateway.Auth;
 using Gateway.Chat;
 using Gateway.Config;
+using Gateway.AdminUi;
 using Gateway.Embeddings;
 using Gateway.Health;
 using Gateway.Http;
@@ -60,6 +61,7 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<StoreReadiness>());
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<Routing.Api.RouterEndpoints>();
+        services.AddConsole();
         return services;
     }
 
@@ -96,6 +98,7 @@ public static class GatewayServices
         app.MapSpend();
         app.MapResponseCache();
         app.MapTriggers();
+        app.MapConsole(app.Services.GetRequiredService<GatewayConfig>());
         return app;
     }
 

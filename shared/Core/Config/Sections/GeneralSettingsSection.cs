@@ -16,6 +16,7 @@ internal sealed record GeneralSettings
     public Pricing.UnpricedModelPolicy UnpricedModels { get; init; }
     public bool DisableSpendLogs { get; init; }
     public bool RequireAuthForMetrics { get; init; }
+    public bool Ui { get; init; } = true;
     public IReadOnlyList<string> Alerting { get; init; } = [];
 }
 
@@ -32,7 +33,7 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
     private static readonly HashSet<string> Keys =
     [
         "master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
-        "disable_spend_logs", "require_auth_for_metrics_endpoint", "alerting", "alerting_threshold", "unpriced_model_policy",
+        "disable_spend_logs", "require_auth_for_metrics_endpoint", "alerting", "alerting_threshold", "unpriced_model_policy", "ui",
         Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey, .. DatabaseKeys,
     ];
 
@@ -71,6 +72,8 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
             settings = settings with { DisableSpendLogs = true };
         if (fields.OptionalBool(general, "require_auth_for_metrics_endpoint", "general_settings.require_auth_for_metrics_endpoint") == true)
             settings = settings with { RequireAuthForMetrics = true };
+        if (fields.OptionalBool(general, "ui", "general_settings.ui") == false)
+            settings = settings with { Ui = false };
         settings = settings with { Alerting = ReadAlerting(general) };
         var database = DatabaseKeys.Where(k => YamlFields.Child(general, k) is not null).ToList();
         if (database.Count > 0)
