@@ -54,3 +54,13 @@ export async function signIn(key) {
     throw e;
   }
 }
+
+// A key pasted into a filter is sent as its token (the SHA-256 the gateway stores), so the secret never lands in a URL
+// or an access log. A 64-character lowercase hex value already is a token.
+export async function tokenOf(keyOrToken) {
+  const v = keyOrToken.trim();
+  if (v === '' || /^[0-9a-f]{64}$/.test(v)) return v;
+  if (!crypto.subtle) throw new Error('This page is not on HTTPS, so it cannot hash a key: paste the key\'s token instead.');
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(v));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

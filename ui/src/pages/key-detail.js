@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, post } from '../api.js';
 import { SpendChart } from '../chart.js';
 import { BudgetBar, Confirm, FormModal, Loading, Modal, Page, SecretOnce, Stat, Table, useApi } from '../components.js';
@@ -12,7 +12,7 @@ const headroom = (limit, used) => (limit == null ? 'no limit' : `${count(Math.ma
 const daily = (report) => report.map((d) => ({ day: d.group_by_day, models: [{ model: 'spend', spend: d.groups.reduce((s, g) => s + Number(g.total_spend), 0) }] }));
 
 // The budget, headroom and recent calls of one key. For the master key: three API calls; `own`: the key itself (two).
-export function KeyUsage({ token, own = false, onChanged }) {
+export function KeyUsage({ token, own = false, onChanged, onLoaded }) {
   const state = useApi(async () => {
     const [info, logs, report] = await Promise.all([
       api('/key/info', { query: own ? {} : { key: token } }),
@@ -21,6 +21,7 @@ export function KeyUsage({ token, own = false, onChanged }) {
     ]);
     return { ...info, logs: logs.data, report };
   }, [token, own]);
+  useEffect(() => { if (state.data && onLoaded) onLoaded(state.data.info); }, [state.data]);
   return html`<${Loading} state=${state}>${(d) => {
     const k = d.info;
     return html`
@@ -74,8 +75,9 @@ function KeyActions({ keyInfo: k, onChanged, onDeleted }) {
 }
 
 export function KeyDetail({ token }) {
-  return html`<${Page} title=${`Key ${shortToken(token)}`} actions=${html`<a href="#/keys">All keys</a>`}>
-    <${KeyUsage} token=${token} onChanged=${() => { location.hash = '#/keys'; }} />
+  const [name, setName] = useState(shortToken(token));
+  return html`<${Page} title=${`Key ${name}`} actions=${html`<a href="#/keys">All keys</a>`}>
+    <${KeyUsage} token=${token} onChanged=${() => { location.hash = '#/keys'; }} onLoaded=${(k) => setName(k.key_alias ?? k.key_name ?? shortToken(token))} />
   <//>`;
 }
 

@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, tokenOf } from '../api.js';
 import { Drawer, Loading, Page, Table, formValues, useApi } from '../components.js';
 import { count, day, money, shortToken, when } from '../format.js';
 
@@ -16,10 +16,18 @@ export function Logs({ ownOnly = false, initial = {} }) {
   const [detail, setDetail] = useState(null);
   const cursor = cursors[cursors.length - 1];
   const state = useApi(() => api('/spend/logs', { query: { ...filters, cursor, limit: 50 } }), [JSON.stringify(filters), cursor]);
-  const apply = (e) => {
+  const [error, setError] = useState(null);
+  const apply = async (e) => {
     e.preventDefault();
-    setFilters(formValues(e.currentTarget));
-    setCursors([null]);
+    const values = formValues(e.currentTarget);
+    try {
+      if (values.api_key) values.api_key = await tokenOf(values.api_key);
+      setError(null);
+      setFilters(values);
+      setCursors([null]);
+    } catch (err) {
+      setError(err);
+    }
   };
   const fields = ownOnly ? [] : FILTERS;
   return html`<${Page} title=${ownOnly ? 'My calls' : 'Logs'}>
@@ -30,6 +38,7 @@ export function Logs({ ownOnly = false, initial = {} }) {
       <div class="field"><label for="lf-end">To</label><input id="lf-end" name="end_date" type="date" value=${filters.end_date} /></div>
       <button type="submit" class="primary">Apply</button>
     </form>
+    ${error ? html`<p class="error" role="alert">${error.message}</p>` : null}
     <${Loading} state=${state}>${(page) => html`
       <${Table} caption="Spend logs, newest first" rows=${page.data} rowKey=${(r) => r.id} empty="No calls match."
         columns=${[
