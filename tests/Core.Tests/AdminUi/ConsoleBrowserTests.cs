@@ -5,6 +5,7 @@ using Gateway.Stores.Sqlite;
 using Gateway.Tests.Keys;
 using Gateway.Tests.Support;
 using Xunit.Abstractions;
+using static System.FormattableString;
 
 namespace Gateway.Tests.AdminUi;
 
@@ -27,11 +28,19 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
 
         Assert.Empty(r.GetProperty("errors").EnumerateArray());
         Assert.True(r.GetProperty("secretShown").GetBoolean());
-        // The overview after 3 calls of the key ($0.001 per output token, 10 tokens each: $0.01 a call) and 2 of the master key.
-        Assert.Equal("$0.03 of $1.00 (3%)", r.GetProperty("overviewBudget").GetString());
+        // What the console showed equals what the spend log holds: the key's 3 calls, and 2 of the master key.
+        var logged = (await gw.GetJsonAsync("/spend/logs?limit=100")).GetProperty("data").EnumerateArray()
+            .Where(e => e.GetProperty("model").GetString() == "priced").ToList();
+        var keyCalls = logged.Where(e => e.TryGetProperty("key_alias", out var a) && a.GetString() == "ui-key").ToList();
+        Assert.Equal(3, keyCalls.Count);
+        var keySpend = keyCalls.Sum(e => e.GetProperty("spend").GetDecimal());
+        var firstFive = logged.OrderBy(e => e.GetProperty("start_time").GetDateTimeOffset()).Take(5).Sum(e => e.GetProperty("spend").GetDecimal());
+        Assert.True(keySpend >= 0.01m, $"the key spent {keySpend}");
+        var bar = Invariant($"${keySpend:0.00} of $1.00 ({keySpend * 100:0}%)");
+        Assert.Equal(bar, r.GetProperty("overviewBudget").GetString());
         Assert.StartsWith("ui-key", r.GetProperty("overviewTopKey").GetString());
-        Assert.Contains("$0.05 in all", r.GetProperty("chartLabel").GetString());
-        Assert.Equal("$0.03 of $1.00 (3%)", r.GetProperty("keyBudget").GetString());
+        Assert.Contains(Invariant($"${firstFive:0.00} in all"), r.GetProperty("chartLabel").GetString());
+        Assert.Equal(bar, r.GetProperty("keyBudget").GetString());
         // Logs: all five calls, then the key's three only.
         Assert.Equal(5, r.GetProperty("logRowsAll").GetInt32());
         var keyRows = r.GetProperty("logRowsKey").EnumerateArray().Select(x => x.GetString()!).ToList();
@@ -39,7 +48,7 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         Assert.All(keyRows, row => Assert.Contains("ui-key", row));
         Assert.Contains("\"key_alias\": \"ui-key\"", r.GetProperty("drawer").GetString());
         // The virtual key: its own budget and calls, two pages in its menu, and no master-key pages.
-        Assert.Equal("$0.03 of $1.00 (3%)", r.GetProperty("meBudget").GetString());
+        Assert.Equal(bar, r.GetProperty("meBudget").GetString());
         Assert.Equal(["My usage", "My calls"], r.GetProperty("meNav").EnumerateArray().Select(x => x.GetString()));
         var ownRows = r.GetProperty("meLogRows").EnumerateArray().Select(x => x.GetString()!).ToList();
         Assert.Equal(3, ownRows.Count);
@@ -53,8 +62,11 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         Assert.Equal("", storage.GetProperty("cookie").GetString());
         Assert.Equal(0, r.GetProperty("keyInUrls").GetInt32());
         Assert.Equal(0, r.GetProperty("masterInUrls").GetInt32());
+        Assert.Equal(0, r.GetProperty("secretInUrls").GetInt32());
         // Blocked from the console: the next call is refused.
         Assert.Equal(401, r.GetProperty("blockedCall").GetProperty("status").GetInt32());
+        Assert.Equal(Invariant($"${keySpend:0.00} of $2.00 ({keySpend * 50:0}%)"), r.GetProperty("editedBudget").GetString());
+        Assert.Equal("Keys (0)", r.GetProperty("keysAfterDelete").GetString());
         Assert.StartsWith("OK in", r.GetProperty("modelTest").GetString());
         Assert.Contains("not available", r.GetProperty("alertsText").GetString());
         foreach (var page in new[] { "overview", "keys", "teams", "logsAll", "keyDetail", "users", "customers", "models", "alerts", "me", "meLogs" })

@@ -33,7 +33,7 @@ function track(page) {
 // the time and the API calls the page made. Counting starts just before the navigation, so each page is counted alone.
 // A `css=` ready selector is timed inside the page, on the animation frame it first appears in, from the click (or, for a
 // page load, from the navigation's start): the render time without the test driver's own round trips.
-async function visit(page, t, name, go, ready) {
+async function visit(page, t, name, go, ready, shoot = true) {
   await t.settled();
   t.calls.length = 0;
   const started = Date.now();
@@ -50,7 +50,7 @@ async function visit(page, t, name, go, ready) {
     ms = Date.now() - started;
   }
   await t.settled();
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  if (shoot) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
   // How long each of the page's API calls took, as the browser saw it (the rest of `ms` is the page's own work).
   const apiMs = await page.evaluate((n) => performance.getEntriesByType('resource').filter((e) => !new URL(e.name).pathname.startsWith('/ui'))
     .slice(-n).map((e) => Math.round(e.duration)), t.calls.length);
@@ -171,7 +171,19 @@ async function flow(browser) {
   } catch (e) {
     out.blockedCall = { status: e.status, message: e.message };
   }
+  // Edit the key's budget, then delete it (after the confirmation dialog).
+  await page.getByRole('button', { name: 'Edit limits' }).click();
+  await page.getByLabel('Max budget (USD)').fill('2');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('[role="meter"][aria-valuemax="2"]').waitFor();
+  out.editedBudget = await page.getByRole('meter').getAttribute('aria-valuetext');
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.screenshot({ path: path.join(shots, 'key-delete-confirm.png') });
+  await page.getByRole('button', { name: 'Delete key' }).click();
+  await page.locator('caption:text("Keys (0)")').waitFor();
+  out.keysAfterDelete = await page.locator('caption').first().innerText();
   out.masterInUrls = t.urls.filter((u) => u.includes(master)).length;
+  out.secretInUrls = t.urls.filter((u) => u.includes(secret)).length; // the log filter sends a pasted key as its token
   out.errors = errors;
   await context.close();
   return out;
@@ -184,20 +196,20 @@ async function large(browser) {
   const pages = [];
   const chart = 'css=[data-testid="spend-chart"] canvas';
   const fullLog = 'css=table tbody tr:nth-child(50)';
-  pages.push(await visit(page, t, 'large-sign-in', () => signIn(page, master), chart));
+  pages.push(await visit(page, t, 'large-sign-in', () => signIn(page, master), chart, false));
   pages.push(await visit(page, t, 'large-logs', 'Logs', fullLog));
   pages.push(await visit(page, t, 'large-overview', 'Overview', chart));
-  await visit(page, t, 'large-logs-again', 'Logs', fullLog);
-  pages.push(await visit(page, t, 'large-logs-page2', () => page.getByRole('button', { name: 'Older' }).click(), 'text=Page 2'));
+  await visit(page, t, 'large-logs-again', 'Logs', fullLog, false);
+  pages.push(await visit(page, t, 'large-logs-page2', () => page.getByRole('button', { name: 'Older' }).click(), 'text=Page 2', false));
   // Both again from a cold load of the whole page (script, stylesheet, sign-in state from sessionStorage).
-  pages.push(await visit(page, t, 'large-logs-reload', () => page.reload(), fullLog));
+  pages.push(await visit(page, t, 'large-logs-reload', () => page.reload(), fullLog, false));
   await page.goto(`${base}/ui/#/overview`);
-  pages.push(await visit(page, t, 'large-overview-reload', () => page.reload(), chart));
+  pages.push(await visit(page, t, 'large-overview-reload', () => page.reload(), chart, false));
   for (const [name, link, ready] of [
     ['large-keys', 'Keys', 'caption:text("Keys (")'], ['large-teams', 'Teams', 'caption:text("Teams (")'],
     ['large-users', 'Users', 'caption:text("Users (")'], ['large-customers', 'End users', 'caption:text("End users (")'],
     ['large-models', 'Models', 'caption:text("Model groups")'], ['large-alerts', 'Alerts', 'h1:text("Alerts")'],
-  ]) pages.push(await visit(page, t, name, link, ready));
+  ]) pages.push(await visit(page, t, name, link, ready, false)); // the flow keeps these pages' screenshots
   await context.close();
   return { pages };
 }
