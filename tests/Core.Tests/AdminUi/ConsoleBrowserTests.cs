@@ -70,7 +70,14 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         Assert.StartsWith("OK in", r.GetProperty("modelTest").GetString());
         Assert.Contains("not available", r.GetProperty("alertsText").GetString());
         foreach (var page in new[] { "overview", "keys", "teams", "logsAll", "keyDetail", "users", "customers", "models", "alerts", "me", "meLogs" })
+        {
             AssertAtMostFiveCalls(r.GetProperty(page));
+            Assert.True(r.GetProperty(page).GetProperty("overflow").GetInt32() <= 0, $"{page} scrolls sideways at 1280 px");
+        }
+        // Keyboard: the key field is the first stop, a dialog takes focus (its first field) and Escape closes it.
+        Assert.Equal("key", r.GetProperty("firstFocus").GetString());
+        Assert.Equal("f-key_alias", r.GetProperty("dialogFocus").GetString());
+        Assert.Equal(0, r.GetProperty("dialogOpenAfterEscape").GetInt32());
     }
 
     [Fact]

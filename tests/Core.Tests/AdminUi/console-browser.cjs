@@ -51,10 +51,12 @@ async function visit(page, t, name, go, ready, shoot = true) {
   }
   await t.settled();
   if (shoot) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  // At laptop width nothing may scroll sideways: wide tables scroll inside their own box.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   // How long each of the page's API calls took, as the browser saw it (the rest of `ms` is the page's own work).
   const apiMs = await page.evaluate((n) => performance.getEntriesByType('resource').filter((e) => !new URL(e.name).pathname.startsWith('/ui'))
     .slice(-n).map((e) => Math.round(e.duration)), t.calls.length);
-  return { page: name, ms, calls: [...t.calls], apiMs: t.calls.length ? apiMs : [] };
+  return { page: name, ms, calls: [...t.calls], apiMs: t.calls.length ? apiMs : [], overflow };
 }
 
 async function signIn(page, key) {
@@ -75,7 +77,7 @@ async function chat(key, n) {
 
 async function flow(browser) {
   const out = {};
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -86,7 +88,13 @@ async function flow(browser) {
 
   await page.goto(`${base}/ui/`);
   await page.screenshot({ path: path.join(shots, 'sign-in.png') });
-  out.overviewEmpty = await visit(page, t, 'overview-empty', () => signIn(page, master), 'h1:text("Overview")');
+  // Keyboard only: the key field has focus order first, Enter submits.
+  out.overviewEmpty = await visit(page, t, 'overview-empty', async () => {
+    await page.keyboard.press('Tab');
+    out.firstFocus = await page.evaluate(() => document.activeElement?.id);
+    await page.keyboard.type(master);
+    await page.keyboard.press('Enter');
+  }, 'h1:text("Overview")');
 
   // A team, then a key in it with a budget of $1, through the console's own forms.
   await visit(page, t, 'teams-empty', 'Teams', 'caption:text("Teams (")');
@@ -99,6 +107,11 @@ async function flow(browser) {
   out.teams = await visit(page, t, 'teams', () => page.reload(), 'caption:text("Teams (1)")');
 
   await visit(page, t, 'keys-empty', 'Keys', 'caption:text("Keys (")');
+  // A dialog takes focus and Escape closes it.
+  await page.getByRole('button', { name: 'Create key' }).click();
+  out.dialogFocus = await page.evaluate(() => document.activeElement?.id);
+  await page.keyboard.press('Escape');
+  out.dialogOpenAfterEscape = await page.locator('dialog[open]').count();
   await page.getByRole('button', { name: 'Create key' }).click();
   await page.getByLabel('Alias', { exact: true }).fill('ui-key');
   await page.getByLabel('Team').selectOption('ui-team');
