@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite in one command, on a fresh machine with the .NET 10 SDK and Node.js:
-#   1. installs the test tools (Azurite, dynalite, the CDK CLI, the SDK clients) from npm into .tools/ (git-ignored),
+#   1. installs the test tools (Azurite, dynalite, the CDK CLI, the SDK clients, playwright-core) from npm into .tools/
+#      (git-ignored), the console's esbuild into ui/node_modules, and Debian's chromium when it is missing,
 #   2. starts the emulators on 127.0.0.1 and stops them on exit,
 #   3. builds the solution, then publishes the Azure and AWS hosts with Native AOT in the background
 #      (any trim/AOT warning fails the run),
@@ -72,6 +73,29 @@ if ! cmp -s "$ROOT/tests/tools/package-lock.json" "$TOOLS/package-lock.json" || 
 else
   echo "up to date"
 fi
+
+step "Installing the console's build tools into ui/node_modules (npm ci; skipped when ui/package-lock.json is unchanged)"
+if ! cmp -s "$ROOT/ui/package-lock.json" "$ROOT/ui/node_modules/.installed-lock.json" 2>/dev/null; then
+  if (cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error); then
+    cp "$ROOT/ui/package-lock.json" "$ROOT/ui/node_modules/.installed-lock.json"
+  else
+    echo "npm ci in ui/ failed; the console bundle test will fail"
+  fi
+else
+  echo "up to date"
+fi
+
+# The console's browser tests drive Debian's chromium through playwright-core (its own browser download cannot run here).
+if ! command -v chromium >/dev/null 2>&1; then
+  step "Installing chromium for the console's browser tests (apt-get)"
+  if command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) > "$RESULTS/chromium-install.log" 2>&1 \
+      || { tail -20 "$RESULTS/chromium-install.log"; echo "chromium could not be installed; the browser tests will fail"; }
+  else
+    echo "apt-get is not available: install chromium by hand; the browser tests will fail without it"
+  fi
+fi
+export GATEWAY_CHROMIUM="${GATEWAY_CHROMIUM:-$(command -v chromium || echo /usr/bin/chromium)}"
 
 # ---------------------------------------------------------------- 2. emulators
 step "Starting emulators on 127.0.0.1"

@@ -26,6 +26,7 @@ public sealed class AotBinaryTests
         await using var gw = await GatewayProcess.StartAsync(binary, [], Path.GetDirectoryName(binary)!, port,
             new Dictionary<string, string> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString() });
         await GatewaySdkChecks.MockAnswersAsync(gw.BaseAddress);
+        await ConsoleChecks.ServedAsync(gw.BaseAddress);
     }
 
     [Fact]

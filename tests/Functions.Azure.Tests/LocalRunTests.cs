@@ -10,6 +10,7 @@ public sealed class LocalRunTests
         await using var gw = await GatewayProcess.StartAsync("dotnet", ["run", "--project", "functions/azure", "--no-build"], Repo.Root, port,
             new Dictionary<string, string> { ["PORT"] = port.ToString() });
         await GatewaySdkChecks.MockAnswersAsync(gw.BaseAddress);
+        await ConsoleChecks.ServedAsync(gw.BaseAddress);
         Assert.Contains(Path.Combine(Repo.Root, "gateway.yaml"), gw.Output);
         Assert.Contains("AUTH IS OFF", gw.Output);
     }

@@ -56,6 +56,9 @@ public sealed record GatewayConfig
     /// <summary><c>general_settings.alerting</c> and its companions: channels, alert types, URLs, thresholds (see docs/alerts.md).</summary>
     public Alerts.Config.AlertingSettings Alerting { get; init; } = Alerts.Config.AlertingSettings.Off;
 
+    /// <summary><c>general_settings.ui</c>: the admin console at <c>/ui</c> is served (default); false leaves <c>/ui</c> unmapped.</summary>
+    public bool Ui { get; init; } = true;
+
     /// <summary><c>litellm_settings.json_logs</c>: the log is written as one JSON object per line.</summary>
     public bool JsonLogs { get; init; }
 

@@ -68,6 +68,7 @@ public static class GatewayConfigLoader
             DisableSpendLogs = general.DisableSpendLogs,
             RequireAuthForMetrics = general.RequireAuthForMetrics,
             Alerting = alerting,
+            Ui = general.Ui,
             SpendLogRetention = general.SpendLogRetention,
             StoredResponses = general.StoredResponses,
             UnpricedModels = general.UnpricedModels,

@@ -2,6 +2,7 @@ using Gateway.Identity;
 using Gateway.Auth;
 using Gateway.Chat;
 using Gateway.Config;
+using Gateway.AdminUi;
 using Gateway.Embeddings;
 using Gateway.Health;
 using Gateway.Http;
@@ -65,6 +66,7 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<StoreReadiness>());
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<Routing.Api.RouterEndpoints>();
+        services.AddConsole();
         return services;
     }
 
@@ -103,6 +105,7 @@ public static class GatewayServices
         app.MapResponses();
         app.MapTriggers();
         Alerts.AlertServices.MapAlerts(app);
+        app.MapConsole(app.Services.GetRequiredService<GatewayConfig>());
         return app;
     }
 

@@ -10,6 +10,7 @@ namespace Gateway.Spend;
 [JsonSerializable(typeof(SpendLogsResponse))]
 [JsonSerializable(typeof(List<SpendReportDay>))]
 [JsonSerializable(typeof(List<SpendTotal>))]
+[JsonSerializable(typeof(SpendSummaryResponse))]
 public sealed partial class SpendJson : JsonSerializerContext
 {
     /// <summary>Writes with the relaxed encoder: spend JSON is never embedded in HTML.</summary>

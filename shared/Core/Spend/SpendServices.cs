@@ -52,6 +52,7 @@ public static class SpendServices
         services.TryAddSingleton(config.SpendBodies);
         services.TryAddSingleton(new SpendLogOptions(config.DisableSpendLogs));
         services.TryAddSingleton<SpendRecorder>();
+        services.TryAddSingleton<SpendSummary>();
         services.TryAddSingleton<SpendEndpoints>();
         services.AddSpendLogRetention(config);
         return services;
@@ -78,6 +79,7 @@ public static class SpendServices
         app.MapGet("/global/spend/report", spend.ReportAsync);
         app.MapGet("/global/spend/keys", spend.KeysAsync);
         app.MapGet("/global/spend/models", spend.ModelsAsync);
+        app.MapGet("/global/spend/summary", spend.SummaryAsync);
         return app;
     }
 }

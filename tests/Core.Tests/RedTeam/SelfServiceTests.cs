@@ -81,6 +81,8 @@ public sealed class SelfServiceTests : IAsyncLifetime
         [
             "/key/info?key=" + _otherKey, "/key/info?key=" + KeySecrets.Hash(_otherKey), "/user/info?user_id=" + OtherUser,
             "/team/info?team_id=" + _otherTeam, "/key/list", "/user/list", "/team/list", "/customer/list", "/customer/info?end_user_id=blocked-eu",
+            // The console's reads: the overview's summary, a report narrowed to another key, the key search.
+            "/global/spend/summary", "/global/spend/report?group_by=api_key&api_key=" + KeySecrets.Hash(_otherKey), "/key/list?key_alias=x",
         ];
         foreach (var path in others)
         {

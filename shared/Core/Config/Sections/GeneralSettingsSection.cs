@@ -17,6 +17,7 @@ internal sealed record GeneralSettings
     public bool DisableSpendLogs { get; init; }
     public bool RequireAuthForMetrics { get; init; }
     public Responses.Storage.StoredResponseSettings StoredResponses { get; init; } = Responses.Storage.StoredResponseSettings.Default;
+    public bool Ui { get; init; } = true;
 }
 
 /// <summary><c>general_settings</c>: the master key, request and response size caps, and spend-log body capture.</summary>
@@ -32,7 +33,7 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
     private static readonly HashSet<string> Keys =
     [
         "master_key", "max_request_size_mb", "max_response_size_mb", "store_prompts_in_spend_logs", "spend_logs_max_body_bytes",
-        "disable_spend_logs", "require_auth_for_metrics_endpoint", "unpriced_model_policy", .. AlertingSection.Keys,
+        "disable_spend_logs", "require_auth_for_metrics_endpoint", "unpriced_model_policy", "ui", .. AlertingSection.Keys,
         "responses_store_ttl_days", "responses_store_max_bytes",
         Spend.Retention.RetentionSettingsReader.PeriodKey, Spend.Retention.RetentionSettingsReader.IntervalKey, .. DatabaseKeys,
     ];
@@ -77,6 +78,8 @@ internal sealed class GeneralSettingsSection(YamlFields fields, ConfigDiagnostic
             settings = settings with { StoredResponses = settings.StoredResponses with { Ttl = TimeSpan.FromDays(days) } };
         if (fields.OptionalNumber(general, "responses_store_max_bytes", "general_settings.responses_store_max_bytes", min: 1024, max: 64 * 1024 * 1024, integer: true) is { } max)
             settings = settings with { StoredResponses = settings.StoredResponses with { MaxBytes = (int)max } };
+        if (fields.OptionalBool(general, "ui", "general_settings.ui") == false)
+            settings = settings with { Ui = false };
         var database = DatabaseKeys.Where(k => YamlFields.Child(general, k) is not null).ToList();
         if (database.Count > 0)
             report.Note(YamlFields.Child(general, database[0])!, $"general_settings.{string.Join(", ", database)}: Postgres is not used; keys, budgets and spend live in the gateway's own store (GATEWAY_STORE: embedded SQLite by default, Azure Table Storage or DynamoDB)");

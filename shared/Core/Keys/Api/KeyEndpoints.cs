@@ -139,7 +139,10 @@ public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, Key
         var full = q["return_full_object"].ToString() == "true";
         var teamId = q["team_id"].ToString() is { Length: > 0 } t ? t : null;
         var userId = q["user_id"].ToString() is { Length: > 0 } u ? u : null;
-        var result = await store.ListKeysAsync(page, size, teamId, userId, ctx.RequestAborted);
+        // LiteLLM's key_alias search, an exact match, read through the alias index rather than by listing keys.
+        var result = q["key_alias"].ToString() is { Length: > 0 } alias
+            ? await FindByAliasAsync(alias, teamId, userId, page, ctx.RequestAborted)
+            : await store.ListKeysAsync(page, size, teamId, userId, ctx.RequestAborted);
         var keys = new JsonArray();
         foreach (var k in result.Keys) keys.Add(full ? ToJson(k) : (JsonNode?)JsonValue.Create(k.Hash));
         await AdminRequest.WriteAsync(ctx, new JsonObject
@@ -149,6 +152,13 @@ public sealed class KeyEndpoints(AdminRequest admin, IGovernanceStore store, Key
             ["current_page"] = page,
             ["total_pages"] = (result.TotalCount + size - 1) / size,
         });
+    }
+
+    private async Task<KeyPage> FindByAliasAsync(string alias, string? teamId, string? userId, int page, CancellationToken ct)
+    {
+        var key = await store.FindKeyByAliasAsync(alias, ct);
+        var match = key is not null && (teamId is null || key.TeamId == teamId) && (userId is null || key.UserId == userId);
+        return new KeyPage(match && page == 1 ? [key!] : [], match ? 1 : 0);
     }
 
     private async Task<KeyRecord> FindAsync(string keyOrToken, CancellationToken ct) =>

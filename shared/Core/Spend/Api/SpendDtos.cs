@@ -44,3 +44,48 @@ public sealed record SpendTotal(
         return new SpendTotal(name, Money.FromNanos(nanos), requests, failures, prompt, completion, read, write, hits, Money.FromNanos(saved));
     }
 }
+
+/// <summary><c>/global/spend/summary</c>: the console overview's data in one answer (see <see cref="SpendSummary"/>).</summary>
+public sealed record SpendSummaryResponse(
+    [property: JsonPropertyName("start_date")] string StartDate,
+    [property: JsonPropertyName("end_date")] string EndDate,
+    [property: JsonPropertyName("today")] SpendSummaryTotals Today,
+    [property: JsonPropertyName("month")] SpendSummaryTotals Month,
+    [property: JsonPropertyName("range")] SpendSummaryTotals Range,
+    [property: JsonPropertyName("daily")] List<SpendSummaryDay> Daily,
+    [property: JsonPropertyName("top_keys")] List<SpendSummaryRank> TopKeys,
+    [property: JsonPropertyName("top_teams")] List<SpendSummaryRank> TopTeams,
+    [property: JsonPropertyName("top_models")] List<SpendSummaryRank> TopModels,
+    [property: JsonPropertyName("budgets")] List<SpendSummaryBudget> Budgets);
+
+public sealed record SpendSummaryTotals(
+    [property: JsonPropertyName("spend")] decimal Spend,
+    [property: JsonPropertyName("requests")] long Requests,
+    [property: JsonPropertyName("failures")] long Failures);
+
+/// <summary>One day's spend, split by model group (the stacks of the overview chart).</summary>
+public sealed record SpendSummaryDay(
+    [property: JsonPropertyName("day")] string Day,
+    [property: JsonPropertyName("models")] List<SpendSummaryModel> Models);
+
+public sealed record SpendSummaryModel(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("spend")] decimal Spend,
+    [property: JsonPropertyName("requests")] long Requests);
+
+/// <summary>A top spender: a key's token (with its alias as <c>label</c>), a team id (with its alias) or a model.</summary>
+public sealed record SpendSummaryRank(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("label")] string? Label,
+    [property: JsonPropertyName("spend")] decimal Spend,
+    [property: JsonPropertyName("requests")] long Requests,
+    [property: JsonPropertyName("failures")] long Failures);
+
+/// <summary>A key's or team's spend in its current budget window against its <c>max_budget</c>.</summary>
+public sealed record SpendSummaryBudget(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("label")] string? Label,
+    [property: JsonPropertyName("spend")] decimal Spend,
+    [property: JsonPropertyName("max_budget")] decimal MaxBudget,
+    [property: JsonPropertyName("budget_duration")] string? BudgetDuration);

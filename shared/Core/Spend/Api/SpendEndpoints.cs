@@ -15,7 +15,7 @@ namespace Gateway.Spend.Api;
 /// spenders). The master key reads everything; a virtual key reads only its own logs. Dates are UTC days
 /// (<c>YYYY-MM-DD</c>); a range defaults to the last 30 days and may span at most 366.
 /// </summary>
-public sealed class SpendEndpoints(IRequestAuthenticator auth, ISpendStore store, TimeProvider time)
+public sealed class SpendEndpoints(IRequestAuthenticator auth, ISpendStore store, SpendSummary summary, TimeProvider time)
 {
     private const int MaxDays = 366;
     private const int MaxPage = 1000;
@@ -67,12 +67,31 @@ public sealed class SpendEndpoints(IRequestAuthenticator auth, ISpendStore store
             "user" => SpendDimensions.User,
             _ => throw Errors.InvalidField("group_by", $"'{groupBy}' is not one of team, api_key, model, tag, user"),
         };
-        var rows = await store.QueryRollupsAsync(new RollupQuery(dimension, start, end), ctx.RequestAborted);
+        var rows = await store.QueryRollupsAsync(new RollupQuery(dimension, start, end, ReportValue(ctx, groupBy)), ctx.RequestAborted);
         var days = rows.GroupBy(r => r.Day).OrderBy(g => g.Key)
             .Select(g => new SpendReportDay(SpendDimensions.DayText(g.Key), groupBy,
                 g.GroupBy(r => r.Value).Select(v => SpendTotal.Of(v.Key, v)).OrderByDescending(t => t.TotalSpend).ToList()))
             .ToList();
         await WriteAsync(ctx, days, SpendJson.Api.ListSpendReportDay);
+    }
+
+    /// <summary>LiteLLM's report filters: one key (<c>api_key</c>, the key or its token) or one team (<c>team_id</c>) of the dimension grouped by.</summary>
+    private static string? ReportValue(HttpContext ctx, string groupBy)
+    {
+        var key = Query(ctx, "api_key");
+        var team = Query(ctx, "team_id");
+        if (key is not null && groupBy != "api_key") throw Errors.InvalidField("api_key", "filters the report only with group_by=api_key");
+        if (team is not null && groupBy != "team") throw Errors.InvalidField("team_id", "filters the report only with group_by=team");
+        return key is not null ? KeySecrets.HashOrToken(key) : team;
+    }
+
+    /// <summary>The console overview's figures in one read (master key): see <see cref="SpendSummary"/>.</summary>
+    public async Task SummaryAsync(HttpContext ctx)
+    {
+        await RequireMasterAsync(ctx);
+        var (start, end) = Range(ctx);
+        var body = await summary.BuildAsync(start, end, Int(ctx, "limit", 5, 1, 50), ctx.RequestAborted);
+        await WriteAsync(ctx, body, SpendJson.Api.SpendSummaryResponse);
     }
 
     public Task KeysAsync(HttpContext ctx) => TopAsync(ctx, SpendDimensions.Key);
